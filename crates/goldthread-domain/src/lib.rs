@@ -1,0 +1,18 @@
+//! The vocabulary of goldthread: the identifiers, places and organisations an integrated care
+//! system talks about, each built only by parsing so that an invalid value cannot reach the rest
+//! of the platform.
+//!
+//! This crate does no IO and has no async code. The reference geography it ships is compiled in
+//! (see [`geography::ReferenceGeography::england_2024`]).
+//!
+//! It is not the place for storage, HTTP or statistics: those live in `goldthread-store`,
+//! `goldthread-server` and `goldthread-stats`.
+#![forbid(unsafe_code)]
+
+pub mod geography;
+pub mod ids;
+pub mod organisation;
+
+pub use ids::{
+    FinancialYear, GssCode, GssEntity, Money, NhsNumber, OdsCode, ParseIdError, Postcode,
+};

@@ -1,0 +1,3 @@
+//! The `goldthread` command line.
+mod commands;
+fn main() {}
