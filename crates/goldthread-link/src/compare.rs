@@ -1,0 +1,259 @@
+//! Comparison levels: how closely two values of a field agree.
+//!
+//! Level 0 is always "missing on either side" (no evidence), level 1 is
+//! "different", and higher levels are closer agreement; the highest is exact.
+use strsim::{jaro_winkler, osa_distance};
+
+use crate::aliases::AliasTable;
+use crate::prepare::{Entry, Part, PreparedField, MISSING};
+use crate::spec::FieldKind;
+
+/// Level 0: value missing on one side or both.
+pub const NULL: u8 = 0;
+
+const NAME: &[&str] = &[
+    "missing", "different", "initial only", "jaro-winkler >= 0.80", "jaro-winkler >= 0.88",
+    "jaro-winkler >= 0.94", "nickname or alias", "exact",
+];
+const DATE: &[&str] = &[
+    "missing", "different", "same year", "one digit different", "year off by one",
+    "day and month transposed", "exact",
+];
+const POSTCODE: &[&str] = &[
+    "missing", "different", "one character different", "same district", "same sector", "exact",
+];
+const ADDRESS: &[&str] = &[
+    "missing", "different", "jaro-winkler >= 0.80", "jaro-winkler >= 0.92", "exact",
+];
+const TOWN: &[&str] = &["missing", "different", "jaro-winkler >= 0.88", "exact"];
+const IDENTIFIER: &[&str] = &["missing", "different", "two edits", "one edit", "exact"];
+const EXACT_ONLY: &[&str] = &["missing", "different", "exact"];
+
+const DICE_NAME: &[&str] = &[
+    "missing", "different", "dice >= 0.60", "dice >= 0.75", "dice >= 0.90", "exact",
+];
+const DICE_DATE: &[&str] = &["missing", "different", "dice >= 0.35", "dice >= 0.55", "exact"];
+const DICE_POSTCODE: &[&str] = &[
+    "missing", "different", "dice >= 0.45", "dice >= 0.70", "exact",
+];
+const DICE_TEXT: &[&str] = &["missing", "different", "dice >= 0.75", "dice >= 0.90", "exact"];
+const DICE_ID: &[&str] = &["missing", "different", "dice >= 0.60", "dice >= 0.80", "exact"];
+
+/// Labels of the comparison levels of a field, index = level.
+pub fn level_labels(kind: FieldKind, encoded: bool) -> &'static [&'static str] {
+    use FieldKind::*;
+    match (kind, encoded) {
+        (GivenName | Surname | Name, false) => NAME,
+        (DateOfBirth, false) => DATE,
+        (Postcode, false) => POSTCODE,
+        (Address, false) => ADDRESS,
+        (Town | Text, false) => TOWN,
+        (NhsNumber | Identifier, false) => IDENTIFIER,
+        (Sex | Uprn | Category, _) => EXACT_ONLY,
+        (GivenName | Surname | Name, true) => DICE_NAME,
+        (DateOfBirth, true) => DICE_DATE,
+        (Postcode, true) => DICE_POSTCODE,
+        (Address | Town | Text, true) => DICE_TEXT,
+        (NhsNumber | Identifier, true) => DICE_ID,
+    }
+}
+
+/// Compares records `i` and `j` on a field and returns the level.
+#[inline]
+pub fn compare(field: &PreparedField, aliases: &AliasTable, i: u32, j: u32) -> u8 {
+    let a = field.values[i as usize];
+    let b = field.values[j as usize];
+    if a == MISSING || b == MISSING {
+        return NULL;
+    }
+    let top = level_labels(field.spec.kind, field.encoded).len() as u8 - 1;
+    if a == b {
+        return top;
+    }
+    let ea = &field.entries[a as usize];
+    let eb = &field.entries[b as usize];
+    compare_entries(field.spec.kind, field.encoded, aliases, ea, eb).min(top)
+}
+
+/// Best level over all pairs of parts (multi-valued fields match on any value).
+pub fn compare_entries(kind: FieldKind, encoded: bool, aliases: &AliasTable, a: &Entry, b: &Entry) -> u8 {
+    let mut best = 1;
+    for pa in &a.parts {
+        for pb in &b.parts {
+            let l = if encoded {
+                compare_bits(kind, pa, pb)
+            } else {
+                compare_parts(kind, aliases, pa, pb)
+            };
+            best = best.max(l);
+        }
+    }
+    best
+}
+
+fn compare_parts(kind: FieldKind, aliases: &AliasTable, a: &Part, b: &Part) -> u8 {
+    use FieldKind::*;
+    if a.text == b.text {
+        return level_labels(kind, false).len() as u8 - 1;
+    }
+    match kind {
+        GivenName | Surname | Name => compare_names(aliases, a, b),
+        DateOfBirth => compare_dates(a.keys[0], b.keys[0]),
+        Postcode => compare_postcodes(a, b),
+        Address => jw_levels(&a.text, &b.text, &[0.80, 0.92]),
+        Town | Text => jw_levels(&a.text, &b.text, &[0.88]),
+        NhsNumber | Identifier => match osa_distance(&a.text, &b.text) {
+            1 => 3,
+            2 => 2,
+            _ => 1,
+        },
+        Sex | Uprn | Category => 1,
+    }
+}
+
+/// Level 1 + the number of thresholds reached.
+fn jw_levels(a: &str, b: &str, thresholds: &[f64]) -> u8 {
+    let s = jaro_winkler(a, b);
+    1 + thresholds.iter().filter(|&&t| s >= t).count() as u8
+}
+
+fn compare_names(_aliases: &AliasTable, a: &Part, b: &Part) -> u8 {
+    let groups = |k: u64| [k & 0xffff_ffff, k >> 32];
+    let (ga, gb) = (groups(a.keys[1]), groups(b.keys[1]));
+    if ga.iter().any(|&g| g != 0 && gb.contains(&g)) {
+        return 6;
+    }
+    let s = jaro_winkler(&a.text, &b.text);
+    if s >= 0.94 {
+        return 5;
+    }
+    if s >= 0.88 {
+        return 4;
+    }
+    if s >= 0.80 {
+        return 3;
+    }
+    let short = a.text.len() == 1 || b.text.len() == 1;
+    if short && a.text.as_bytes().first() == b.text.as_bytes().first() {
+        return 2;
+    }
+    1
+}
+
+fn compare_dates(a: u64, b: u64) -> u8 {
+    if a == 0 || b == 0 {
+        return 1;
+    }
+    let split = |x: u64| (x / 10_000, (x / 100) % 100, x % 100);
+    let (ya, ma, da) = split(a);
+    let (yb, mb, db) = split(b);
+    if ya == yb && ma == db && da == mb {
+        return 5;
+    }
+    if ma == mb && da == db && ya.abs_diff(yb) == 1 {
+        return 4;
+    }
+    let (sa, sb) = (format!("{a:08}"), format!("{b:08}"));
+    let diff = sa.bytes().zip(sb.bytes()).filter(|(x, y)| x != y).count();
+    if diff == 1 {
+        return 3;
+    }
+    if ya == yb {
+        return 2;
+    }
+    1
+}
+
+fn compare_postcodes(a: &Part, b: &Part) -> u8 {
+    let uk = a.keys[0] != 0 && b.keys[0] != 0;
+    if uk {
+        if a.keys[0] == b.keys[0] {
+            return 4;
+        }
+        if a.keys[1] == b.keys[1] {
+            return 3;
+        }
+        return 1;
+    }
+    if osa_distance(&a.text, &b.text) == 1 {
+        2
+    } else {
+        1
+    }
+}
+
+/// Dice coefficient of two Bloom filters; popcounts are in `keys[0]`.
+#[inline]
+pub fn dice(a: &Part, b: &Part) -> f64 {
+    let common: u32 = a.bits.iter().zip(b.bits.iter()).map(|(x, y)| (x & y).count_ones()).sum();
+    let total = a.keys[0] + b.keys[0];
+    if total == 0 {
+        return 0.0;
+    }
+    2.0 * f64::from(common) / total as f64
+}
+
+fn compare_bits(kind: FieldKind, a: &Part, b: &Part) -> u8 {
+    use FieldKind::*;
+    let d = dice(a, b);
+    let top = level_labels(kind, true).len() as u8 - 1;
+    if d >= 0.9999 {
+        return top;
+    }
+    let thresholds: &[f64] = match kind {
+        GivenName | Surname | Name => &[0.60, 0.75, 0.90],
+        DateOfBirth => &[0.35, 0.55],
+        Postcode => &[0.45, 0.70],
+        Address | Town | Text => &[0.75, 0.90],
+        NhsNumber | Identifier => &[0.60, 0.80],
+        Sex | Uprn | Category => &[],
+    };
+    1 + thresholds.iter().filter(|&&t| d >= t).count() as u8
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::prepare::part_keys;
+
+    fn part(kind: FieldKind, s: &str) -> Part {
+        Part {
+            text: s.into(),
+            keys: part_keys(kind, s, &AliasTable::built_in()),
+            bits: Box::new([]),
+        }
+    }
+
+    #[test]
+    fn date_levels() {
+        let l = |a: &str, b: &str| {
+            compare_parts(FieldKind::DateOfBirth, &AliasTable::built_in(), &part(FieldKind::DateOfBirth, a), &part(FieldKind::DateOfBirth, b))
+        };
+        assert_eq!(DATE[l("19800512", "19801205") as usize], "day and month transposed");
+        assert_eq!(DATE[l("19800512", "19810512") as usize], "year off by one");
+        assert_eq!(DATE[l("19800512", "19800513") as usize], "one digit different");
+        assert_eq!(DATE[l("19800512", "19800101") as usize], "same year");
+        assert_eq!(DATE[l("19800512", "19550101") as usize], "different");
+        assert_eq!(DATE[l("19800512", "19800512") as usize], "exact");
+    }
+
+    #[test]
+    fn name_levels() {
+        let t = AliasTable::built_in();
+        let l = |a: &str, b: &str| NAME[compare_parts(FieldKind::GivenName, &t, &part(FieldKind::GivenName, a), &part(FieldKind::GivenName, b)) as usize];
+        assert_eq!(l("bill", "william"), "nickname or alias");
+        assert_eq!(l("j", "john"), "initial only");
+        assert_eq!(l("jonathan", "jonathon"), "jaro-winkler >= 0.94");
+        assert_eq!(l("mary", "peter"), "different");
+    }
+
+    #[test]
+    fn postcode_levels() {
+        let t = AliasTable::built_in();
+        let l = |a: &str, b: &str| POSTCODE[compare_parts(FieldKind::Postcode, &t, &part(FieldKind::Postcode, a), &part(FieldKind::Postcode, b)) as usize];
+        assert_eq!(l("LS1 4AB", "LS1 4XY"), "same sector");
+        assert_eq!(l("LS1 4AB", "LS1 9XY"), "same district");
+        assert_eq!(l("LS1 4AB", "M1 1AE"), "different");
+        assert_eq!(l("4223", "4233"), "one character different");
+    }
+}

@@ -1,0 +1,202 @@
+//! Reading and writing files: the only part of the crate that does IO.
+//!
+//! CSV input follows RFC 4180 and also accepts spaces after the delimiter.
+//! Bad rows are reported with their line number and reason.
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Read, Write};
+use std::path::Path;
+
+use rustc_hash::FxHashSet;
+
+use crate::error::{BadRow, LinkError, Result};
+use crate::pipeline::ScoredPair;
+use crate::prepare::{hash_text, Prepared};
+use crate::model::Scorer;
+use crate::table::Table;
+
+/// How to find the record identifier column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdColumn {
+    /// Use this column.
+    Named(String),
+    /// Guess from common names (id, rec_id, person_id, ...), else number the rows.
+    Infer,
+}
+
+/// What reading a file found.
+#[derive(Debug, Clone, Default)]
+pub struct ReadReport {
+    /// Rows read successfully.
+    pub rows: usize,
+    /// Bad rows skipped.
+    pub skipped: usize,
+    /// The first ten bad rows.
+    pub bad_rows: Vec<BadRow>,
+    /// Name of the id column used, or `None` when rows were numbered.
+    pub id_column: Option<String>,
+}
+
+/// Opens a file for reading, naming it in any error.
+pub fn open(path: &Path) -> Result<BufReader<File>> {
+    File::open(path)
+        .map(|f| BufReader::with_capacity(1 << 20, f))
+        .map_err(|source| LinkError::Io { path: path.display().to_string(), source })
+}
+
+/// Creates a file for writing, naming it in any error.
+pub fn create(path: &Path) -> Result<BufWriter<File>> {
+    File::create(path)
+        .map(|f| BufWriter::with_capacity(1 << 20, f))
+        .map_err(|source| LinkError::Io { path: path.display().to_string(), source })
+}
+
+/// Reads a CSV file of records.
+pub fn read_csv(path: &Path, id: &IdColumn, skip_bad_rows: bool) -> Result<(Table, ReadReport)> {
+    read_csv_from(open(path)?, &path.display().to_string(), id, skip_bad_rows)
+}
+
+/// Reads CSV records from any reader; `name` is used in messages.
+pub fn read_csv_from<R: Read>(reader: R, name: &str, id: &IdColumn, skip_bad_rows: bool) -> Result<(Table, ReadReport)> {
+    let fmt = |reason: String| LinkError::Format { path: name.to_string(), reason };
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(reader);
+    let mut record = csv::ByteRecord::new();
+    let io_err = |e: csv::Error| LinkError::Io { path: name.to_string(), source: std::io::Error::other(e.to_string()) };
+    if !rdr.read_byte_record(&mut record).map_err(io_err)? {
+        return Err(fmt("the file is empty (no header row)".into()));
+    }
+    let mut header = Vec::with_capacity(record.len());
+    for (c, f) in record.iter().enumerate() {
+        let h = std::str::from_utf8(f).map_err(|_| fmt(format!("header column {}: not valid UTF-8", c + 1)))?;
+        header.push(h.trim_start_matches('\u{feff}').to_string());
+    }
+    for (c, h) in header.iter().enumerate() {
+        if header[..c].iter().any(|g| g.eq_ignore_ascii_case(h)) {
+            return Err(fmt(format!("header: column '{h}' appears twice")));
+        }
+    }
+    let id_index = match id {
+        IdColumn::Named(n) => Some(header.iter().position(|h| h.eq_ignore_ascii_case(n)).ok_or_else(|| {
+            fmt(format!("id column '{n}' not found (columns: {})", header.join(", ")))
+        })?),
+        IdColumn::Infer => header.iter().position(|h| crate::spec::is_id_column(h)),
+    };
+    let columns: Vec<String> = header.iter().enumerate().filter(|(c, _)| Some(*c) != id_index).map(|(_, h)| h.clone()).collect();
+    let mut table = Table::new(columns);
+    let mut report = ReadReport { id_column: id_index.map(|i| header[i].clone()), ..Default::default() };
+    let mut seen_ids: FxHashSet<u64> = FxHashSet::default();
+    let mut row_number = 0u64;
+    loop {
+        match rdr.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                note_bad(&mut report, BadRow { line, reason: format!("unreadable: {e}") }, skip_bad_rows, name)?;
+                continue;
+            }
+        }
+        row_number += 1;
+        let line = record.position().map(|p| p.line()).unwrap_or(row_number + 1);
+        if record.len() == 1 && record.get(0).is_some_and(|f| f.is_empty()) {
+            continue; // blank line
+        }
+        let bad = |reason: String| BadRow { line, reason };
+        if record.len() != header.len() {
+            let reason = format!("has {} fields, the header has {}", record.len(), header.len());
+            note_bad(&mut report, bad(reason), skip_bad_rows, name)?;
+            continue;
+        }
+        let mut cells: Vec<&str> = Vec::with_capacity(header.len());
+        let mut utf8_error = None;
+        for (c, f) in record.iter().enumerate() {
+            match std::str::from_utf8(f) {
+                Ok(s) => cells.push(s),
+                Err(_) => {
+                    utf8_error = Some(c);
+                    break;
+                }
+            }
+        }
+        if let Some(c) = utf8_error {
+            note_bad(&mut report, bad(format!("column '{}': not valid UTF-8", header[c])), skip_bad_rows, name)?;
+            continue;
+        }
+        let row_id = match id_index {
+            Some(i) => cells[i].to_string(),
+            None => row_number.to_string(),
+        };
+        if row_id.is_empty() {
+            note_bad(&mut report, bad("empty record id".into()), skip_bad_rows, name)?;
+            continue;
+        }
+        if !seen_ids.insert(hash_text(&row_id)) {
+            note_bad(&mut report, bad(format!("duplicate record id '{row_id}'")), skip_bad_rows, name)?;
+            continue;
+        }
+        let rest: Vec<&str> = cells.iter().enumerate().filter(|(c, _)| Some(*c) != id_index).map(|(_, s)| *s).collect();
+        table.push_row(&row_id, &rest);
+    }
+    if !report.bad_rows.is_empty() && !skip_bad_rows {
+        return Err(LinkError::BadRows { path: name.to_string(), count: report.skipped, rows: report.bad_rows });
+    }
+    report.rows = table.len();
+    Ok((table, report))
+}
+
+/// Records a bad row; stops the read once ten are listed unless skipping.
+fn note_bad(report: &mut ReadReport, row: BadRow, skip: bool, name: &str) -> Result<()> {
+    report.skipped += 1;
+    if report.bad_rows.len() < 10 {
+        report.bad_rows.push(row);
+    }
+    if !skip && report.bad_rows.len() >= 10 {
+        return Err(LinkError::BadRows { path: name.to_string(), count: report.skipped, rows: report.bad_rows.clone() });
+    }
+    Ok(())
+}
+
+/// Reads pairs of ids from the first two columns of a CSV with a header
+/// (`left_id,right_id` or any names).
+pub fn read_pairs(path: &Path) -> Result<Vec<(String, String)>> {
+    let name = path.display().to_string();
+    let mut rdr = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(open(path)?);
+    let mut out = Vec::new();
+    for (n, rec) in rdr.records().enumerate() {
+        let rec = rec.map_err(|e| LinkError::Format { path: name.clone(), reason: format!("line {}: {e}", n + 2) })?;
+        match (rec.get(0), rec.get(1)) {
+            (Some(a), Some(b)) if !a.is_empty() && !b.is_empty() => out.push((a.to_string(), b.to_string())),
+            _ => {
+                return Err(LinkError::Format {
+                    path: name.clone(),
+                    reason: format!("line {}: expected two ids", rec.position().map(|p| p.line()).unwrap_or(n as u64 + 2)),
+                })
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Writes predicted pairs as CSV: `left_id,right_id,match_probability,match_weight`
+/// and, with a scorer, an `explanation` column.
+pub fn write_pairs<W: Write>(out: W, prep: &Prepared, pairs: &[ScoredPair], explain: Option<&Scorer>) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    let mut header = vec!["left_id", "right_id", "match_probability", "match_weight"];
+    if explain.is_some() {
+        header.push("explanation");
+    }
+    w.write_record(&header)?;
+    for p in pairs {
+        let prob = format!("{:.6}", p.probability);
+        let weight = format!("{:.3}", p.weight);
+        let mut row = vec![prep.id(p.left).to_string(), prep.id(p.right).to_string(), prob, weight];
+        if let Some(s) = explain {
+            row.push(s.explain(p.left, p.right).to_compact());
+        }
+        w.write_record(&row)?;
+    }
+    w.flush()
+}
