@@ -237,9 +237,23 @@ impl ReferenceGeography {
         icbs: &str,
         shares: &str,
     ) -> Result<Self, ReferenceError> {
-        let authorities = read_authorities(authorities)?;
-        let icbs = read_icbs(icbs)?;
-        let shares = read_shares(shares)?;
+        Self::from_parts(
+            vintage,
+            read_authorities(authorities)?,
+            read_icbs(icbs)?,
+            read_shares(shares)?,
+        )
+    }
+
+    /// Builds a reference geography from its tables (as read back from the store) and checks it.
+    pub fn from_parts(
+        vintage: &str,
+        mut authorities: Vec<Authority>,
+        mut icbs: Vec<Icb>,
+        shares: Vec<IcbShare>,
+    ) -> Result<Self, ReferenceError> {
+        authorities.sort_by_key(|a| a.code);
+        icbs.sort_by_key(|i| i.code);
         let by_code = authorities
             .iter()
             .enumerate()
@@ -567,6 +581,8 @@ fn read_shares(text: &str) -> Result<Vec<IcbShare>, ReferenceError> {
         })
     })
 }
+
+pub mod views;
 
 #[cfg(test)]
 mod tests;

@@ -135,3 +135,62 @@ mod tests {
         }
     }
 }
+
+/// An organisation's identifier in goldthread (a UUID, as Open Referral UK uses).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct OrganisationId(uuid::Uuid);
+
+impl OrganisationId {
+    /// A fresh random identifier.
+    pub fn new_random() -> Self {
+        Self(uuid::Uuid::new_v4())
+    }
+
+    /// The stable identifier of an organisation known by an official code (GSS or ODS), so that
+    /// the same council gets the same identifier in every goldthread instance.
+    pub fn for_code(code: &str) -> Self {
+        const NAMESPACE: uuid::Uuid =
+            uuid::Uuid::from_u128(0x6f1d_5c2a_9b0e_4a57_8c33_2d1e_0f4b_7a19);
+        Self(uuid::Uuid::new_v5(&NAMESPACE, code.as_bytes()))
+    }
+
+    /// Parses a UUID.
+    pub fn parse(s: &str) -> Result<Self, ParseIdError> {
+        uuid::Uuid::parse_str(s.trim())
+            .map(Self)
+            .map_err(|e| ParseIdError::new("organisation id", format!("{s:?} is not a UUID: {e}")))
+    }
+}
+
+impl fmt::Display for OrganisationId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// An organisation taking part in an integrated care system.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct Organisation {
+    /// goldthread's identifier.
+    pub id: OrganisationId,
+    /// Its name, e.g. "Norwich City Council".
+    pub name: String,
+    /// What kind of organisation it is.
+    pub kind: OrganisationKind,
+    /// Its ODS code, for NHS bodies (and councils that have one).
+    pub ods_code: Option<crate::OdsCode>,
+    /// Its GSS code, for councils.
+    pub gss_code: Option<crate::GssCode>,
+}
+
+/// An integrated care system, identified by its ICB's GSS code.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct IntegratedCareSystem {
+    /// The ICB's GSS code.
+    pub icb: crate::GssCode,
+    /// The system's usual name, e.g. "Norfolk and Waveney".
+    pub name: String,
+    /// The organisations taking part.
+    pub members: Vec<OrganisationId>,
+}
