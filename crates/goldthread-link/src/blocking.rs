@@ -52,6 +52,8 @@ pub struct Blocking {
     pub reports: Vec<RuleReport>,
     /// Field indices each rule uses, `[rule]`.
     pub rule_fields: Vec<Vec<usize>>,
+    /// Whether each rule blocks on a location field.
+    location: Vec<bool>,
 }
 
 impl std::fmt::Debug for Blocking {
@@ -75,6 +77,7 @@ impl Blocking {
             tasks: Vec::new(),
             reports: Vec::new(),
             rule_fields: Vec::new(),
+            location: Vec::new(),
         };
         for (r, rule) in spec.blocking.iter().enumerate() {
             let mut names: Vec<String> = rule.keys.clone();
@@ -97,11 +100,17 @@ impl Blocking {
                     level += 1;
                     continue;
                 }
-                let fields = names
+                let mut fields: Vec<usize> = names
                     .iter()
                     .filter_map(|k| spec.key_part(k).ok())
                     .flat_map(|p| std::iter::once(p.field).chain(p.other))
                     .collect();
+                // Blocking on one location field makes the others agree too.
+                let location = fields.iter().any(|&f| spec.fields[f].kind.is_location());
+                b.location.push(location);
+                if location {
+                    fields.extend((0..spec.fields.len()).filter(|&f| spec.fields[f].kind.is_location()));
+                }
                 b.rule_fields.push(fields);
                 b.reports.push(RuleReport { name: rule.name.clone(), keys: names.clone(), pairs, new_pairs: 0 });
                 b.keys.push(keys);
@@ -112,6 +121,11 @@ impl Blocking {
         }
         b.tasks = make_tasks(&b.blocks);
         Ok(b)
+    }
+
+    /// True when rule `r` blocks on a location field (postcode, address, UPRN).
+    pub fn rule_is_location(&self, r: usize) -> bool {
+        self.location[r]
     }
 
     /// Number of rules.

@@ -2,7 +2,7 @@
 //!
 //! Level 0 is always "missing on either side" (no evidence), level 1 is
 //! "different", and higher levels are closer agreement; the highest is exact.
-use strsim::{jaro_winkler, osa_distance};
+use strsim::osa_distance;
 
 use crate::aliases::AliasTable;
 use crate::prepare::{Entry, Part, PreparedField, MISSING};
@@ -23,7 +23,7 @@ const POSTCODE: &[&str] = &[
     "missing", "different", "one character different", "same district", "same sector", "exact",
 ];
 const ADDRESS: &[&str] = &[
-    "missing", "different", "jaro-winkler >= 0.80", "jaro-winkler >= 0.92", "exact",
+    "missing", "different", "some parts agree", "most parts agree", "all parts close", "exact",
 ];
 const TOWN: &[&str] = &["missing", "different", "jaro-winkler >= 0.88", "exact"];
 const IDENTIFIER: &[&str] = &["missing", "different", "two edits", "one edit", "exact"];
@@ -63,7 +63,7 @@ pub fn level_labels(kind: FieldKind, encoded: bool) -> &'static [&'static str] {
 pub fn compare(field: &PreparedField, aliases: &AliasTable, i: u32, j: u32) -> u8 {
     let a = field.values[i as usize];
     let b = field.values[j as usize];
-    if a == MISSING || b == MISSING {
+    if a == MISSING || b == MISSING || !field.compared {
         return NULL;
     }
     let top = level_labels(field.spec.kind, field.encoded).len() as u8 - 1;
@@ -100,7 +100,7 @@ fn compare_parts(kind: FieldKind, aliases: &AliasTable, a: &Part, b: &Part) -> u
         GivenName | Surname | Name => compare_names(aliases, a, b),
         DateOfBirth => compare_dates(a.keys[0], b.keys[0]),
         Postcode => compare_postcodes(a, b),
-        Address => jw_levels(&a.text, &b.text, &[0.80, 0.92]),
+        Address => compare_addresses(&a.text, &b.text),
         Town | Text => jw_levels(&a.text, &b.text, &[0.88]),
         NhsNumber | Identifier => match osa_distance(&a.text, &b.text) {
             1 => 3,
@@ -111,9 +111,118 @@ fn compare_parts(kind: FieldKind, aliases: &AliasTable, a: &Part, b: &Part) -> u
     }
 }
 
+/// Address components (lines, town, postcode) compared one by one: the level
+/// says how many of those present on both sides are close. A single-line
+/// address uses Jaro-Winkler bands instead.
+fn compare_addresses(a: &str, b: &str) -> u8 {
+    use crate::prepare::COMPONENT;
+    if !a.contains(COMPONENT) {
+        return match jaro_winkler_from(a, b, 0.80) {
+            s if s >= 0.92 => 4,
+            s if s >= 0.80 => 3,
+            _ => 1,
+        };
+    }
+    let (mut both, mut close) = (0u32, 0u32);
+    for (x, y) in a.split(COMPONENT).zip(b.split(COMPONENT)) {
+        if x.is_empty() || y.is_empty() {
+            continue;
+        }
+        both += 1;
+        let numeric = x.bytes().all(|c| c.is_ascii_digit() || c == b' ');
+        if x == y || (!numeric && x.len() > 4 && jaro_winkler_from(x, y, 0.92) >= 0.92) {
+            close += 1;
+        }
+    }
+    if both == 0 {
+        return 1;
+    }
+    let share = f64::from(close) / f64::from(both);
+    match share {
+        s if s >= 1.0 => 4,
+        s if s >= 0.6 => 3,
+        s if s > 0.0 => 2,
+        _ => 1,
+    }
+}
+
+/// Jaro-Winkler similarity on bytes, without allocating (the cleaned values
+/// are short; longer ones fall back to the strsim crate).
+pub fn jaro_winkler(a: &str, b: &str) -> f64 {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() > 64 || b.len() > 64 {
+        return strsim::jaro_winkler(&String::from_utf8_lossy(a), &String::from_utf8_lossy(b));
+    }
+    if a.is_empty() || b.is_empty() {
+        return if a.is_empty() && b.is_empty() { 1.0 } else { 0.0 };
+    }
+    let window = (a.len().max(b.len()) / 2).saturating_sub(1);
+    let mut b_used = [false; 64];
+    let mut a_matched = [0u8; 64];
+    let mut matches = 0usize;
+    for (i, &ca) in a.iter().enumerate() {
+        let lo = i.saturating_sub(window);
+        let hi = (i + window + 1).min(b.len());
+        for j in lo..hi {
+            if !b_used[j] && b[j] == ca {
+                b_used[j] = true;
+                a_matched[matches] = ca;
+                matches += 1;
+                break;
+            }
+        }
+    }
+    if matches == 0 {
+        return 0.0;
+    }
+    let mut transpositions = 0usize;
+    let mut k = 0usize;
+    for (j, &cb) in b.iter().enumerate() {
+        if b_used[j] {
+            if a_matched[k] != cb {
+                transpositions += 1;
+            }
+            k += 1;
+        }
+    }
+    let m = matches as f64;
+    let jaro = (m / a.len() as f64 + m / b.len() as f64 + (m - (transpositions / 2) as f64) / m) / 3.0;
+    let prefix = a.iter().zip(b).take(4).take_while(|(x, y)| x == y).count() as f64;
+    jaro + prefix * 0.1 * (1.0 - jaro)
+}
+
+/// Jaro-Winkler similarity when it can reach `floor`, else 0. A cheap upper
+/// bound from shared letter counts and common prefix rejects most
+/// dissimilar pairs (random pairs in training) without the full algorithm.
+pub fn jaro_winkler_from(a: &str, b: &str, floor: f64) -> f64 {
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    if x.is_empty() || y.is_empty() {
+        return 0.0;
+    }
+    let mut counts = [0i16; 64];
+    for &c in x {
+        counts[(c & 63) as usize] += 1;
+    }
+    let mut common = 0usize;
+    for &c in y {
+        let slot = &mut counts[(c & 63) as usize];
+        if *slot > 0 {
+            *slot -= 1;
+            common += 1;
+        }
+    }
+    let m = common as f64;
+    let jaro_max = (m / x.len() as f64 + m / y.len() as f64 + 1.0) / 3.0;
+    let prefix = x.iter().zip(y).take(4).take_while(|(p, q)| p == q).count() as f64;
+    if jaro_max + prefix * 0.1 * (1.0 - jaro_max) < floor {
+        return 0.0;
+    }
+    jaro_winkler(a, b)
+}
+
 /// Level 1 + the number of thresholds reached.
 fn jw_levels(a: &str, b: &str, thresholds: &[f64]) -> u8 {
-    let s = jaro_winkler(a, b);
+    let s = jaro_winkler_from(a, b, thresholds.first().copied().unwrap_or(0.0));
     1 + thresholds.iter().filter(|&&t| s >= t).count() as u8
 }
 
@@ -123,7 +232,7 @@ fn compare_names(_aliases: &AliasTable, a: &Part, b: &Part) -> u8 {
     if ga.iter().any(|&g| g != 0 && gb.contains(&g)) {
         return 6;
     }
-    let s = jaro_winkler(&a.text, &b.text);
+    let s = jaro_winkler_from(&a.text, &b.text, 0.80);
     if s >= 0.94 {
         return 5;
     }
@@ -153,8 +262,13 @@ fn compare_dates(a: u64, b: u64) -> u8 {
     if ma == mb && da == db && ya.abs_diff(yb) == 1 {
         return 4;
     }
-    let (sa, sb) = (format!("{a:08}"), format!("{b:08}"));
-    let diff = sa.bytes().zip(sb.bytes()).filter(|(x, y)| x != y).count();
+    let mut diff = 0;
+    let (mut x, mut y) = (a, b);
+    for _ in 0..8 {
+        diff += usize::from(x % 10 != y % 10);
+        x /= 10;
+        y /= 10;
+    }
     if diff == 1 {
         return 3;
     }
@@ -221,6 +335,15 @@ mod tests {
             text: s.into(),
             keys: part_keys(kind, s, &AliasTable::built_in()),
             bits: Box::new([]),
+        }
+    }
+
+    #[test]
+    fn jaro_winkler_agrees_with_strsim() {
+        for (a, b) in [("martha", "marhta"), ("dwayne", "duane"), ("dixon", "dicksonx"), ("a", "a"), ("abc", "xyz"), ("jonathan", "jonathon")] {
+            let ours = jaro_winkler(a, b);
+            let theirs = strsim::jaro_winkler(a, b);
+            assert!((ours - theirs).abs() < 1e-9, "{a} {b}: {ours} vs {theirs}");
         }
     }
 

@@ -46,6 +46,8 @@ pub mod normalize;
 pub mod pipeline;
 pub mod prepare;
 pub mod spec;
+pub mod synth;
+mod synth_names;
 pub mod table;
 pub mod train;
 

@@ -14,6 +14,9 @@ use crate::table::{Column, Table};
 /// Marks a missing value in [`PreparedField::values`].
 pub const MISSING: u32 = u32::MAX;
 
+/// Separates the components of a composite address in cleaned text.
+pub const COMPONENT: char = '\u{1e}';
+
 /// One value of a (possibly multi-valued) cell, with precomputed keys.
 #[derive(Clone, Default)]
 pub struct Part {
@@ -45,6 +48,8 @@ pub struct PreparedField {
     pub frequency: Vec<f64>,
     /// Per record, index into `entries` or [`MISSING`].
     pub values: Vec<u32>,
+    /// False for block-only fields, which always compare as missing.
+    pub compared: bool,
 }
 
 /// Records of one file (deduplication) or two files (linkage), prepared.
@@ -62,6 +67,8 @@ pub struct Prepared {
     pub aliases: AliasTable,
     /// Blocking keys given with encoded inputs: `[rule][refinement level][record]`.
     pub given_block_keys: Option<Vec<Vec<Vec<u64>>>>,
+    /// Given-name and surname fields, checked for names written the other way round.
+    pub name_pair: Option<(usize, usize)>,
 }
 
 impl std::fmt::Debug for Prepared {
@@ -133,13 +140,40 @@ impl Prepared {
             .par_iter()
             .map(|f| prepare_field(f, tables, &aliases))
             .collect::<Result<Vec<_>>>()?;
+        let name_pair = name_pair(&fields);
         Ok(Prepared {
             n_left: tables[0].len(),
             ids,
             fields,
             aliases,
             given_block_keys: None,
+            name_pair,
         })
+    }
+}
+
+/// The compared given-name and surname fields, when both exist.
+pub fn name_pair(fields: &[PreparedField]) -> Option<(usize, usize)> {
+    let find = |k: FieldKind| fields.iter().position(|f| f.spec.kind == k && f.compared);
+    Some((find(FieldKind::GivenName)?, find(FieldKind::Surname)?))
+}
+
+impl Prepared {
+    /// True when record `i`'s given name is `j`'s surname and the other way round.
+    #[inline]
+    pub fn names_swapped(&self, i: u32, j: u32) -> bool {
+        let Some((g, s)) = self.name_pair else { return false };
+        let (g, s) = (&self.fields[g], &self.fields[s]);
+        fn text(f: &PreparedField, r: u32) -> Option<&str> {
+            match f.values[r as usize] {
+                MISSING => None,
+                v => f.entries[v as usize].parts.first().map(|p| &*p.text),
+            }
+        }
+        match (text(g, i), text(s, j), text(s, i), text(g, j)) {
+            (Some(a), Some(b), Some(c), Some(d)) => a == b && c == d,
+            _ => false,
+        }
     }
 }
 
@@ -179,15 +213,15 @@ fn prepare_field(f: &FieldSpec, tables: &[&Table], aliases: &AliasTable) -> Resu
             let cell: &str = if cols.len() == 1 {
                 t.cell(i, cols[0])
             } else {
+                // Address components stay apart so they can be compared one by one;
+                // other multi-column fields are joined with a space.
+                let sep = if f.kind == FieldKind::Address { COMPONENT } else { ' ' };
                 joined.clear();
-                for &c in cols {
-                    let v = t.cell(i, c).trim();
-                    if !v.is_empty() {
-                        if !joined.is_empty() {
-                            joined.push(' ');
-                        }
-                        joined.push_str(v);
+                for (k, &c) in cols.iter().enumerate() {
+                    if k > 0 {
+                        joined.push(sep);
                     }
+                    joined.push_str(t.cell(i, c).trim());
                 }
                 &joined
             };
@@ -232,6 +266,7 @@ fn prepare_field(f: &FieldSpec, tables: &[&Table], aliases: &AliasTable) -> Resu
         entries,
         frequency,
         values,
+        compared: f.is_compared(),
     })
 }
 
@@ -274,6 +309,14 @@ pub fn clean_value(kind: FieldKind, raw: &str) -> String {
             Some(p) => p.unit,
             None => normalize::clean_identifier(raw),
         },
+        FieldKind::Address if raw.contains(COMPONENT) => {
+            let parts: Vec<String> = raw.split(COMPONENT).map(normalize::normalize_address).collect();
+            if parts.iter().all(|p| p.is_empty()) {
+                String::new()
+            } else {
+                parts.join("\u{1e}")
+            }
+        }
         FieldKind::Address => normalize::normalize_address(raw),
         FieldKind::Town | FieldKind::Category | FieldKind::Text => normalize::clean_text(raw),
         FieldKind::NhsNumber | FieldKind::Identifier | FieldKind::Uprn => {

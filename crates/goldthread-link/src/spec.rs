@@ -28,7 +28,8 @@ pub enum FieldKind {
     NhsNumber,
     /// Another personal identifier, compared exactly or with one typo.
     Identifier,
-    /// Unique Property Reference Number: exact match only.
+    /// Unique Property Reference Number: exact match only (inferred as a
+    /// component of the composite address, and as a blocking key).
     Uprn,
     /// A low-cardinality code compared exactly (state, county).
     Category,
@@ -37,6 +38,12 @@ pub enum FieldKind {
 }
 
 impl FieldKind {
+    /// True for kinds that describe where someone lives; their agreements are
+    /// correlated, so training leaves them all out under a rule that blocks on one.
+    pub fn is_location(self) -> bool {
+        matches!(self, FieldKind::Postcode | FieldKind::Address | FieldKind::Town | FieldKind::Uprn | FieldKind::Category)
+    }
+
     /// True for name kinds, where term-frequency adjustment is on by default.
     pub fn is_name(self) -> bool {
         matches!(self, FieldKind::GivenName | FieldKind::Surname | FieldKind::Name)
@@ -58,12 +65,33 @@ pub struct FieldSpec {
     /// Adjust exact-match weights by how common the value is (default: on for names).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub term_frequency: Option<bool>,
+    /// Set to false for a field used only in blocking keys, not scored
+    /// (for instance a postcode already scored inside a composite address).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compare: Option<bool>,
 }
 
 impl FieldSpec {
     /// Whether term-frequency adjustment applies.
     pub fn uses_term_frequency(&self) -> bool {
         self.term_frequency.unwrap_or(self.kind.is_name())
+    }
+
+    /// Whether the field is scored (false: blocking only).
+    pub fn is_compared(&self) -> bool {
+        self.compare.unwrap_or(true)
+    }
+
+    /// A field with one column and default settings.
+    pub fn new(name: &str, kind: FieldKind, columns: &[&str]) -> Self {
+        FieldSpec {
+            name: name.to_string(),
+            kind,
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+            multi_value_separator: None,
+            term_frequency: None,
+            compare: None,
+        }
     }
 }
 
@@ -214,20 +242,19 @@ impl LinkSpec {
             None => header.iter().find(|h| is_id_column(h)).cloned(),
         };
         let mut fields: Vec<FieldSpec> = Vec::new();
+        let mut location: Vec<(String, FieldKind)> = Vec::new();
         for h in header {
             if Some(h) == id.as_ref() {
                 continue;
             }
             let Some(kind) = infer_kind(h) else { continue };
-            let name = h.trim().to_string();
-            fields.push(FieldSpec {
-                name,
-                kind,
-                columns: vec![h.clone()],
-                multi_value_separator: None,
-                term_frequency: None,
-            });
+            if kind.is_location() {
+                location.push((h.clone(), kind));
+                continue;
+            }
+            fields.push(FieldSpec::new(h.trim(), kind, &[h.as_str()]));
         }
+        fields.extend(location_fields(&location));
         if fields.is_empty() {
             return Err(LinkError::Spec(format!(
                 "could not infer any field from the columns {header:?}; write a spec"
@@ -294,8 +321,36 @@ fn infer_kind(h: &str) -> Option<FieldKind> {
     Some(kind)
 }
 
+/// Address lines, town, postcode and UPRN describe one place, so they are scored
+/// together as one composite address (scoring them apart would count the
+/// same evidence several times and pair up everyone in a household). The
+/// postcode and first address line are kept as block-only fields.
+fn location_fields(cols: &[(String, FieldKind)]) -> Vec<FieldSpec> {
+    let mut out = Vec::new();
+    if cols.is_empty() {
+        return out;
+    }
+    let names: Vec<&str> = cols.iter().map(|(c, _)| c.as_str()).collect();
+    if cols.len() == 1 {
+        out.push(FieldSpec::new(names[0].trim(), cols[0].1, &names));
+        return out;
+    }
+    out.push(FieldSpec::new("address", FieldKind::Address, &names));
+    for kind in [FieldKind::Postcode, FieldKind::Address, FieldKind::Uprn] {
+        if let Some((c, _)) = cols.iter().find(|(_, k)| *k == kind) {
+            out.push(FieldSpec { compare: Some(false), ..FieldSpec::new(c.trim(), kind, &[c.as_str()]) });
+        }
+    }
+    out
+}
+
 fn infer_blocking(fields: &[FieldSpec]) -> Vec<BlockingRule> {
-    let find = |kind: FieldKind| fields.iter().find(|f| f.kind == kind).map(|f| f.name.clone());
+    let find = |kind: FieldKind| {
+        // Prefer a single-column field (the block-only postcode or first address line).
+        let mut matching = fields.iter().filter(|f| f.kind == kind);
+        let first = matching.clone().next();
+        matching.find(|f| f.columns.len() == 1).or(first).map(|f| f.name.clone())
+    };
     let given = find(FieldKind::GivenName).or_else(|| find(FieldKind::Name));
     let surname = find(FieldKind::Surname);
     let dob = find(FieldKind::DateOfBirth);
@@ -386,7 +441,8 @@ mod tests {
         assert!(kinds.contains(&FieldKind::GivenName));
         assert!(kinds.contains(&FieldKind::DateOfBirth));
         assert!(kinds.contains(&FieldKind::Identifier));
-        assert_eq!(spec.fields.len(), 10);
+        let address = spec.fields.iter().find(|f| f.name == "address").unwrap();
+        assert_eq!(address.columns.len(), 6, "{:?}", address.columns);
         let again = LinkSpec::from_toml(&spec.to_toml()).unwrap();
         assert_eq!(again, spec);
     }

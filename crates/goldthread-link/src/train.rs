@@ -28,7 +28,7 @@ pub struct TrainOptions {
 
 impl Default for TrainOptions {
     fn default() -> Self {
-        TrainOptions { u_pairs: 2_000_000, em_pairs: 4_000_000, seed: 42, allow_degenerate: false }
+        TrainOptions { u_pairs: 600_000, em_pairs: 4_000_000, seed: 42, allow_degenerate: false }
     }
 }
 
@@ -77,7 +77,57 @@ pub fn estimate_u(prep: &Prepared, pairs: u64, seed: u64) -> Vec<Vec<f64>> {
                 a
             },
         );
-    counts.into_iter().map(|c| normalise_levels(&c, 0.5)).collect()
+    counts
+        .into_iter()
+        .enumerate()
+        .map(|(f, c)| {
+            let mut u = normalise_levels(&c, 0.5);
+            if prep.fields[f].spec.multi_value_separator.is_none() {
+                exact_u(prep, f, &mut u);
+            }
+            u
+        })
+        .collect()
+}
+
+/// Replaces the sampled u of exact agreement with its exact value from
+/// value frequencies (rare agreement is poorly measured by sampling), and
+/// rescales the other levels.
+fn exact_u(prep: &Prepared, f: usize, u: &mut [f64]) {
+    let field = &prep.fields[f];
+    let n = field.entries.len();
+    let (mut left, mut right) = (vec![0u32; n], vec![0u32; n]);
+    for (i, &v) in field.values.iter().enumerate() {
+        if v != crate::prepare::MISSING {
+            if i < prep.n_left || !prep.is_link() {
+                left[v as usize] += 1;
+            } else {
+                right[v as usize] += 1;
+            }
+        }
+    }
+    let (tl, tr): (f64, f64) = (left.iter().map(|&c| f64::from(c)).sum(), right.iter().map(|&c| f64::from(c)).sum());
+    let exact = if prep.is_link() {
+        if tl == 0.0 || tr == 0.0 {
+            return;
+        }
+        left.iter().zip(&right).map(|(&a, &b)| f64::from(a) * f64::from(b)).sum::<f64>() / (tl * tr)
+    } else {
+        if tl < 2.0 {
+            return;
+        }
+        left.iter().map(|&a| f64::from(a) * (f64::from(a) - 1.0)).sum::<f64>() / (tl * (tl - 1.0))
+    };
+    let top = u.len() - 1;
+    let exact = exact.clamp(1e-12, 0.999_999);
+    let rest: f64 = u[1..top].iter().sum();
+    if rest <= 0.0 {
+        return;
+    }
+    for x in &mut u[1..top] {
+        *x *= (1.0 - exact) / rest;
+    }
+    u[top] = exact;
 }
 
 /// Turns counts per level into probabilities over levels 1.., with a pseudo-count.
@@ -147,19 +197,19 @@ fn em(patterns: &[(u64, f64)], u: &[Vec<f64>], free: &[usize]) -> EmFit {
     for _ in 0..200 {
         let mut acc: Vec<Vec<f64>> = u.iter().map(|uf| vec![0.0; uf.len()]).collect();
         let mut matched = 0.0;
+        // Log Bayes factor per field and level; level 0 (missing) is 0.
+        let lbf: Vec<Vec<f64>> = m
+            .iter()
+            .zip(u)
+            .map(|(mf, uf)| mf.iter().zip(uf).enumerate().map(|(l, (a, b))| if l == 0 { 0.0 } else { (a / b).ln() }).collect())
+            .collect();
+        let prior = (lambda / (1.0 - lambda)).ln();
         for &(pat, count) in patterns {
-            let mut lm = 0.0;
-            let mut lu = 0.0;
+            let mut s = prior;
             for &f in free {
-                let l = unpack(pat, f) as usize;
-                if l != 0 {
-                    lm += m[f][l].ln();
-                    lu += u[f][l].ln();
-                }
+                s += lbf[f][unpack(pat, f) as usize];
             }
-            let a = lambda.ln() + lm;
-            let b = (1.0 - lambda).ln() + lu;
-            let p = 1.0 / (1.0 + (b - a).exp());
+            let p = 1.0 / (1.0 + (-s).exp());
             matched += p * count;
             for &f in free {
                 acc[f][unpack(pat, f) as usize] += p * count;
@@ -173,7 +223,7 @@ fn em(patterns: &[(u64, f64)], u: &[Vec<f64>], free: &[usize]) -> EmFit {
             m[f] = nm;
         }
         lambda = new_lambda;
-        if change < 1e-6 {
+        if change < 1e-5 {
             break;
         }
     }
@@ -187,13 +237,24 @@ fn fit_m(counts: &PatternCounts, u: &[Vec<f64>], blocking: &Blocking) -> (Vec<Ve
     let mut sum: Vec<Vec<f64>> = u.iter().map(|x| vec![0.0; x.len()]).collect();
     let mut weight = vec![0.0; n_fields];
     let mut notes = Vec::new();
+    // Rules that block on where people live gather households, whose members
+    // share surnames: their non-matches break the independence EM relies on.
+    // Use them only for fields that no other rule leaves free.
+    let location_rule: Vec<bool> = (0..blocking.rules()).map(|r| blocking.rule_is_location(r)).collect();
+    let covered: Vec<bool> = (0..n_fields)
+        .map(|f| (0..blocking.rules()).any(|r| !location_rule[r] && !blocking.rule_fields[r].contains(&f)))
+        .collect();
     for r in 0..blocking.rules() {
-        let pats: Vec<(u64, f64)> = counts
-            .iter()
-            .filter(|((_, mask), _)| mask & (1 << r) != 0)
-            .map(|((p, _), c)| (*p, *c))
+        let mut merged: FxHashMap<u64, f64> = FxHashMap::default();
+        for ((p, mask), c) in counts {
+            if mask & (1 << r) != 0 {
+                *merged.entry(*p).or_insert(0.0) += c;
+            }
+        }
+        let pats: Vec<(u64, f64)> = merged.into_iter().collect();
+        let free: Vec<usize> = (0..n_fields)
+            .filter(|f| !blocking.rule_fields[r].contains(f) && (!location_rule[r] || !covered[*f]))
             .collect();
-        let free: Vec<usize> = (0..n_fields).filter(|f| !blocking.rule_fields[r].contains(f)).collect();
         if pats.is_empty() || free.is_empty() {
             continue;
         }
@@ -336,7 +397,8 @@ pub fn diagnose(prep: &Prepared, model: &Model, counts: &PatternCounts, fraction
     let mut fatal = Vec::new();
     let mut mild = Vec::new();
     let mut useless = 0;
-    for f in &model.fields {
+    let compared: Vec<&FieldModel> = model.fields.iter().zip(&prep.fields).filter(|(_, p)| p.compared).map(|(f, _)| f).collect();
+    for f in compared.iter().copied() {
         let tv: f64 = f.m.iter().zip(&f.u).skip(1).map(|(m, u)| (m - u).abs()).sum::<f64>() / 2.0;
         let top = f.top() as usize;
         if tv < 0.05 {
@@ -346,7 +408,7 @@ pub fn diagnose(prep: &Prepared, model: &Model, counts: &PatternCounts, fraction
             mild.push(format!("field '{}': exact agreement is estimated as evidence against a match", f.name));
         }
     }
-    if useless == model.fields.len() {
+    if useless == compared.len() {
         fatal.push("m and u are indistinguishable for every field: the data cannot tell matches apart".into());
     }
     let smaller = if prep.is_link() {
