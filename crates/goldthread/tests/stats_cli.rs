@@ -372,7 +372,8 @@ fn disclosure_control_is_on_by_default() {
         String::from_utf8_lossy(&out.stderr)
     );
     let got = parse_csv(&String::from_utf8(out.stdout).unwrap());
-    // 5 is withheld with everything computed from it; the others are rounded to 5.
+    // 5 is withheld with everything computed from it; the others are rounded to 5, and the
+    // rate comes from the rounded count so that it cannot reveal the real one.
     assert_eq!(
         (
             got[0]["numerator"].as_str(),
@@ -383,7 +384,30 @@ fn disclosure_control_is_on_by_default() {
     );
     assert_eq!(got[1]["numerator"], "65");
     assert_eq!(got[2]["numerator"], "9855");
-    assert!(!got[2]["value"].is_empty());
+    let rate: f64 = got[2]["value"].parse().unwrap();
+    assert!(
+        (rate - 9855.0 / 12345.0 * 1e5).abs() < 1e-9 * rate,
+        "{rate}"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 count(s) withheld"));
+}
+
+#[test]
+fn a_count_rounded_past_its_denominator_is_withheld() {
+    let out = run(
+        &["proportion", "--input", "-"],
+        Some("area,numerator,denominator\nA,99,99\n"),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got = parse_csv(&String::from_utf8(out.stdout).unwrap());
+    assert_eq!(
+        (got[0]["numerator"].as_str(), got[0]["value"].as_str()),
+        ("", "")
+    );
 }
 
 #[test]

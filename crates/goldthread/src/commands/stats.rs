@@ -8,6 +8,9 @@
 //!
 //! Every published count goes through disclosure control (`--disclosure`, default OpenSAFELY):
 //! a withheld count is written as an empty cell, and so are the statistics computed from it.
+//! Proportions, rates and ratios are computed from the published (rounded) count, so they
+//! cannot give the unrounded count away; a DSR, a weighted sum of band rates, is computed from
+//! the real counts. Denominators and populations are written as given.
 
 use std::collections::HashMap;
 use std::io::{self, Read};
@@ -118,6 +121,16 @@ struct Output {
     warnings: Vec<String>,
 }
 
+impl Output {
+    fn new(header: Vec<String>, rows: Vec<Vec<String>>, warnings: Vec<String>) -> Self {
+        Output {
+            header,
+            rows,
+            warnings,
+        }
+    }
+}
+
 fn read_table(input: &str) -> Result<Table> {
     let mut text = String::new();
     if input == "-" {
@@ -226,44 +239,56 @@ fn cell_required(table: &Table, row: usize, column: usize) -> Result<f64> {
     })
 }
 
-/// A count through the disclosure rule; only whole numbers can be counts.
-fn disclose(rule: &DisclosureRule, count: f64, line: u64, field: &str) -> Result<Disclosed> {
+/// The count as it may be printed, and the count statistics may be computed from: the
+/// published (rounded) one, so that a rate or ratio cannot give the unrounded count away;
+/// `None` when the count is withheld.
+fn published_count(
+    rule: &DisclosureRule,
+    count: f64,
+    line: u64,
+    field: &str,
+) -> Result<(String, Option<f64>)> {
+    if *rule == DisclosureRule::NONE {
+        return Ok((f64::to_string(&count), Some(count)));
+    }
     if count < 0.0 || count.fract() != 0.0 {
         bail!(
             "line {line}, field {field:?}: disclosure control needs a whole-number count, got {count} \
              (use --disclosure none for unpublished analysis)"
         );
     }
-    Ok(rule.apply(count as u64))
-}
-
-/// The count as it may be printed, and whether statistics from it may be printed.
-fn published_count(
-    rule: &DisclosureRule,
-    count: f64,
-    line: u64,
-    field: &str,
-) -> Result<(String, bool)> {
-    if *rule == DisclosureRule::NONE {
-        return Ok((number(count), true));
-    }
-    Ok(match disclose(rule, count, line, field)? {
-        Disclosed::Published(v) => (v.to_string(), true),
-        Disclosed::Suppressed => (String::new(), false),
+    Ok(match rule.apply(count as u64) {
+        Disclosed::Published(v) => (v.to_string(), Some(v as f64)),
+        Disclosed::Suppressed => (String::new(), None),
     })
 }
 
-fn number(x: f64) -> String {
-    x.to_string()
+/// Tells the user how many counts the disclosure rule withheld, and how to see them if allowed.
+fn withheld_note(withheld: usize, choice: DisclosureChoice) -> Vec<String> {
+    if withheld == 0 {
+        return Vec::new();
+    }
+    let rule = choice
+        .to_possible_value()
+        .map(|v| v.get_name().to_string())
+        .unwrap_or_default();
+    vec![format!(
+        "{withheld} count(s) withheld by disclosure rule {rule}, with the statistics computed from them; \
+         use --disclosure none only for unpublished analysis"
+    )]
 }
 
 fn optional(x: Option<f64>) -> String {
-    x.map(number).unwrap_or_default()
+    x.map(|v| v.to_string()).unwrap_or_default()
 }
 
 fn estimate_cells(estimate: Option<&Estimate>) -> [String; 3] {
     match estimate {
-        Some(e) => [number(e.value), optional(e.lower), optional(e.upper)],
+        Some(e) => [
+            f64::to_string(&e.value),
+            optional(e.lower),
+            optional(e.upper),
+        ],
         None => Default::default(),
     }
 }
@@ -290,6 +315,7 @@ fn row_wise(
     let multiplier = args.multiplier.unwrap_or(default_multiplier);
     let header = with_suffix(table.header.clone(), &["value", "lowercl", "uppercl"]);
     let mut rows = Vec::with_capacity(table.rows.len());
+    let mut withheld = 0;
     for (i, (line, cells)) in table.rows.iter().enumerate() {
         let mut out = cells.clone();
         out.resize(table.header.len(), String::new());
@@ -297,24 +323,32 @@ fn row_wise(
         let n = cell_number(table, i, n_col)?;
         let mut stats = Default::default();
         if let (Some(x), Some(n)) = (x, n) {
-            let (shown, publishable) = published_count(&rule, x, *line, &table.header[x_col])?;
+            // Check the real count first, so that input errors are reported as such.
+            statistic(x, n, args.confidence, multiplier)
+                .map_err(|e| anyhow!("line {line}: {e}"))?;
+            let (shown, usable) = published_count(&rule, x, *line, &table.header[x_col])?;
             out[x_col] = shown;
-            if publishable {
-                let estimate = statistic(x, n, args.confidence, multiplier)
-                    .map_err(|e| anyhow!("line {line}: {e}"))?;
-                stats = estimate_cells(Some(&estimate));
+            // Rounding can lift a count past its denominator (99 of 99 → 100): withhold that too.
+            match usable.map(|p| statistic(p, n, args.confidence, multiplier)) {
+                Some(Ok(estimate)) => stats = estimate_cells(Some(&estimate)),
+                Some(Err(_)) | None => {
+                    out[x_col] = String::new();
+                    withheld += 1;
+                }
             }
         } else if let Some(x) = x {
-            out[x_col] = published_count(&rule, x, *line, &table.header[x_col])?.0;
+            let (shown, usable) = published_count(&rule, x, *line, &table.header[x_col])?;
+            out[x_col] = shown;
+            withheld += usize::from(usable.is_none());
         }
         out.extend(stats);
         rows.push(out);
     }
-    Ok(Output {
+    Ok(Output::new(
         header,
         rows,
-        warnings: Vec::new(),
-    })
+        withheld_note(withheld, args.disclosure),
+    ))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -413,9 +447,10 @@ fn dsr(args: &StatsArgs, table: &Table, rule: DisclosureRule) -> Result<Output> 
     if std_col.is_none() && age_col.is_none() {
         bail!("dsr needs a standard population column (stdpop) or an age band column (ageband) to use ESP 2013");
     }
-    let used: Vec<usize> = [Some(x_col), Some(n_col), std_col, age_col]
+    let used: Vec<usize> = [x_col, n_col]
         .into_iter()
-        .flatten()
+        .chain(std_col)
+        .chain(age_col)
         .collect();
     let group_cols = grouping_columns(args, table, &used)?;
     let multiplier = args.multiplier.unwrap_or(100_000.0);
@@ -424,7 +459,7 @@ fn dsr(args: &StatsArgs, table: &Table, rule: DisclosureRule) -> Result<Output> 
         &group_cols,
         &["total_count", "total_pop", "value", "lowercl", "uppercl"],
     );
-    let mut rows = Vec::new();
+    let (mut rows, mut withheld) = (Vec::new(), 0);
     for group in groups(table, &group_cols) {
         let where_ = describe(table, &group_cols, &group);
         let weights: Vec<f64> = match (std_col, age_col) {
@@ -451,18 +486,22 @@ fn dsr(args: &StatsArgs, table: &Table, rule: DisclosureRule) -> Result<Output> 
         let dsr = directly_standardised_rate(&bands, args.confidence, multiplier)
             .map_err(|e| anyhow!("{where_}: {e}"))?;
         let line = table.rows[group.rows[0]].0;
-        let (count, publishable) = published_count(&rule, dsr.total_count, line, "total_count")?;
+        // The DSR is a weighted sum of band rates, so it does not give the total count away:
+        // it is computed from the real counts and withheld only with a withheld total.
+        let (count, usable) = published_count(&rule, dsr.total_count, line, "total_count")?;
+        let publishable = usable.is_some();
+        withheld += usize::from(!publishable);
         let estimate = dsr.estimate.filter(|_| publishable);
         let mut out = group.key.clone();
-        out.extend([count, number(dsr.total_population)]);
+        out.extend([count, f64::to_string(&dsr.total_population)]);
         out.extend(estimate_cells(estimate.as_ref()));
         rows.push(out);
     }
-    Ok(Output {
+    Ok(Output::new(
         header,
         rows,
-        warnings: Vec::new(),
-    })
+        withheld_note(withheld, args.disclosure),
+    ))
 }
 
 fn isr(args: &StatsArgs, table: &Table, rule: DisclosureRule) -> Result<Output> {
@@ -471,16 +510,10 @@ fn isr(args: &StatsArgs, table: &Table, rule: DisclosureRule) -> Result<Output> 
     let xr_col = require_column(table, "reference count", REFERENCE_COUNT)?;
     let nr_col = require_column(table, "reference population", REFERENCE_POPULATION)?;
     let age_col = find_column(table, "age band", AGE_BAND)?;
-    let used: Vec<usize> = [
-        Some(x_col),
-        Some(n_col),
-        Some(xr_col),
-        Some(nr_col),
-        age_col,
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
+    let used: Vec<usize> = [x_col, n_col, xr_col, nr_col]
+        .into_iter()
+        .chain(age_col)
+        .collect();
     let group_cols = grouping_columns(args, table, &used)?;
     let multiplier = args.multiplier.unwrap_or(1.0);
     let header = group_header(
@@ -488,7 +521,7 @@ fn isr(args: &StatsArgs, table: &Table, rule: DisclosureRule) -> Result<Output> 
         &group_cols,
         &["observed", "expected", "value", "lowercl", "uppercl"],
     );
-    let mut rows = Vec::new();
+    let (mut rows, mut withheld) = (Vec::new(), 0);
     for group in groups(table, &group_cols) {
         let where_ = describe(table, &group_cols, &group);
         let mut bands = Vec::with_capacity(group.rows.len());
@@ -503,37 +536,38 @@ fn isr(args: &StatsArgs, table: &Table, rule: DisclosureRule) -> Result<Output> 
         }
         let (observed, expected) =
             observed_and_expected(&bands).map_err(|e| anyhow!("{where_}: {e}"))?;
-        let isr = indirectly_standardised_ratio(observed, expected, args.confidence, multiplier)
-            .map_err(|e| anyhow!("{where_}: {e}"))?;
         let line = table.rows[group.rows[0]].0;
-        let (count, publishable) = published_count(&rule, observed, line, "observed")?;
+        // O/E with E published would give O away, so the ratio uses the published count.
+        let (count, usable) = published_count(&rule, observed, line, "observed")?;
+        withheld += usize::from(usable.is_none());
+        let isr = usable
+            .map(|o| indirectly_standardised_ratio(o, expected, args.confidence, multiplier))
+            .transpose()
+            .map_err(|e| anyhow!("{where_}: {e}"))?;
         let mut out = group.key.clone();
-        out.extend([count, number(expected)]);
-        out.extend(estimate_cells(publishable.then_some(&isr.estimate)));
+        out.extend([count, f64::to_string(&expected)]);
+        out.extend(estimate_cells(isr.as_ref().map(|i| &i.estimate)));
         rows.push(out);
     }
-    Ok(Output {
+    Ok(Output::new(
         header,
         rows,
-        warnings: Vec::new(),
-    })
+        withheld_note(withheld, args.disclosure),
+    ))
 }
 
 fn mean_by_group(args: &StatsArgs, table: &Table) -> Result<Output> {
     let x_col = require_column(table, "value (x)", MEAN_VALUE)?;
     let group_cols = grouping_columns(args, table, &[x_col])?;
-    let header = group_header(
-        table,
-        &group_cols,
-        &[
-            "value_sum",
-            "value_count",
-            "stdev",
-            "value",
-            "lowercl",
-            "uppercl",
-        ],
-    );
+    let columns = [
+        "value_sum",
+        "value_count",
+        "stdev",
+        "value",
+        "lowercl",
+        "uppercl",
+    ];
+    let header = group_header(table, &group_cols, &columns);
     let mut rows = Vec::new();
     for group in groups(table, &group_cols) {
         let mut values = Vec::with_capacity(group.rows.len());
@@ -545,26 +579,18 @@ fn mean_by_group(args: &StatsArgs, table: &Table) -> Result<Output> {
         let m = mean(&values, args.confidence).map_err(|e| anyhow!("{where_}: {e}"))?;
         let mut out = group.key.clone();
         out.extend([
-            number(m.sum),
+            f64::to_string(&m.sum),
             m.count.to_string(),
             optional(m.standard_deviation),
         ]);
         out.extend(estimate_cells(Some(&m.estimate)));
         rows.push(out);
     }
-    Ok(Output {
-        header,
-        rows,
-        warnings: Vec::new(),
-    })
+    Ok(Output::new(header, rows, Vec::new()))
 }
 
 fn life_expectancy_by_group(args: &StatsArgs, table: &Table) -> Result<Output> {
-    let age_col = require_column(
-        table,
-        "start age",
-        &["startage", "start_age", "ageband", "age band", "age_band"],
-    )?;
+    let age_col = require_column(table, "start age", AGE_BAND)?;
     let deaths_col = require_column(table, "deaths", DEATHS)?;
     let pop_col = require_column(table, "population", LIFE_POPULATION)?;
     let group_cols = grouping_columns(args, table, &[age_col, deaths_col, pop_col])?;
@@ -615,9 +641,5 @@ fn life_expectancy_by_group(args: &StatsArgs, table: &Table) -> Result<Output> {
             rows.push(out);
         }
     }
-    Ok(Output {
-        header,
-        rows,
-        warnings,
-    })
+    Ok(Output::new(header, rows, warnings))
 }
