@@ -200,3 +200,142 @@ pub fn write_pairs<W: Write>(out: W, prep: &Prepared, pairs: &[ScoredPair], expl
     }
     w.flush()
 }
+
+/// First line of an encoded file.
+const ENCODED_MAGIC: &str = "#goldthread-link-encoded v1";
+
+/// Writes an encoded file: a few `#` lines of settings and the
+/// specification (column names and rules only), then CSV with the id,
+/// one base64 Bloom filter per field and one hex token per blocking rule
+/// and refinement level. No raw value is written.
+pub fn write_encoded<W: Write>(mut out: W, enc: &crate::bloom::Encoded) -> std::io::Result<()> {
+    use base64::Engine;
+    writeln!(out, "{ENCODED_MAGIC}")?;
+    writeln!(out, "#fingerprint {}", enc.fingerprint)?;
+    writeln!(out, "#bits {}", enc.options.bits)?;
+    writeln!(out, "#balanced {}", enc.options.balanced)?;
+    for line in enc.spec.to_toml().lines() {
+        writeln!(out, "#spec {line}")?;
+    }
+    let mut w = csv::Writer::from_writer(out);
+    let mut header = vec!["id".to_string()];
+    header.extend(enc.spec.fields.iter().map(|f| format!("bloom:{}", f.name)));
+    for (r, levels) in enc.block_keys.iter().enumerate() {
+        header.extend((0..levels.len()).map(|l| format!("block:{r}:{l}")));
+    }
+    w.write_record(&header)?;
+    let b64 = base64::engine::general_purpose::STANDARD_NO_PAD;
+    let mut bytes = Vec::new();
+    for (i, id) in enc.ids.iter().enumerate() {
+        let mut row = Vec::with_capacity(header.len());
+        row.push(id.clone());
+        for f in &enc.filters {
+            row.push(match &f[i] {
+                None => String::new(),
+                Some(bits) => {
+                    bytes.clear();
+                    bits.iter().for_each(|w| bytes.extend_from_slice(&w.to_le_bytes()));
+                    b64.encode(&bytes)
+                }
+            });
+        }
+        for levels in &enc.block_keys {
+            for l in levels {
+                row.push(if l[i] == 0 { String::new() } else { format!("{:016x}", l[i]) });
+            }
+        }
+        w.write_record(&row)?;
+    }
+    w.flush()
+}
+
+/// Reads an encoded file written by [`write_encoded`].
+pub fn read_encoded(path: &Path) -> Result<crate::bloom::Encoded> {
+    read_encoded_from(open(path)?, &path.display().to_string())
+}
+
+/// Reads an encoded file from any reader; `name` is used in messages.
+pub fn read_encoded_from<R: std::io::BufRead>(mut reader: R, name: &str) -> Result<crate::bloom::Encoded> {
+    use base64::Engine;
+    let fmt = |reason: String| LinkError::Format { path: name.to_string(), reason };
+    let io = |e: std::io::Error| LinkError::Io { path: name.to_string(), source: e };
+    let mut line = String::new();
+    reader.read_line(&mut line).map_err(io)?;
+    if line.trim_end() != ENCODED_MAGIC {
+        return Err(fmt("not a goldthread encoded file (bad first line)".into()));
+    }
+    let (mut fingerprint, mut bits, mut balanced, mut spec_text) = (String::new(), 0usize, false, String::new());
+    let mut rest = String::new();
+    loop {
+        line.clear();
+        if reader.read_line(&mut line).map_err(io)? == 0 {
+            break;
+        }
+        let Some(meta) = line.strip_prefix('#') else {
+            rest = line.clone();
+            break;
+        };
+        let (key, value) = meta.trim_end_matches(['\n', '\r']).split_once(' ').unwrap_or((meta.trim_end(), ""));
+        match key {
+            "fingerprint" => fingerprint = value.to_string(),
+            "bits" => bits = value.parse().map_err(|_| fmt(format!("bad bits '{value}'")))?,
+            "balanced" => balanced = value == "true",
+            "spec" => {
+                spec_text.push_str(value);
+                spec_text.push('\n');
+            }
+            _ => {}
+        }
+    }
+    if !(8..=65_536).contains(&bits) {
+        return Err(fmt(format!("filter size {bits} out of range")));
+    }
+    let spec = crate::spec::LinkSpec::from_toml(&spec_text).map_err(|e| fmt(e.to_string()))?;
+    let options = crate::bloom::EncodeOptions { bits, balanced };
+    let words = if balanced { (2 * bits).div_ceil(64) } else { bits.div_ceil(64) };
+    let chained = std::io::Cursor::new(rest.into_bytes()).chain(reader);
+    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(chained);
+    let n_fields = spec.fields.len();
+    let levels: Vec<usize> = spec.blocking.iter().map(|r| r.refine_with.len() + 1).collect();
+    let width = 1 + n_fields + levels.iter().sum::<usize>();
+    let mut enc = crate::bloom::Encoded {
+        spec,
+        fingerprint,
+        options,
+        ids: Vec::new(),
+        filters: vec![Vec::new(); n_fields],
+        block_keys: levels.iter().map(|&l| vec![Vec::new(); l]).collect(),
+    };
+    let b64 = base64::engine::general_purpose::STANDARD_NO_PAD;
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| fmt(e.to_string()))?;
+        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        if rec.len() != width {
+            return Err(fmt(format!("line {line}: {} fields, expected {width}", rec.len())));
+        }
+        enc.ids.push(rec[0].to_string());
+        for f in 0..n_fields {
+            let cell = &rec[1 + f];
+            let filter = if cell.is_empty() {
+                None
+            } else {
+                let bytes = b64.decode(cell).map_err(|e| fmt(format!("line {line}: field {}: {e}", enc.spec.fields[f].name)))?;
+                if bytes.len() != words * 8 {
+                    return Err(fmt(format!("line {line}: field {}: filter has {} bytes, expected {}", enc.spec.fields[f].name, bytes.len(), words * 8)));
+                }
+                Some(bytes.chunks_exact(8).map(|c| u64::from_le_bytes(c.try_into().unwrap_or([0; 8]))).collect())
+            };
+            enc.filters[f].push(filter);
+        }
+        let mut c = 1 + n_fields;
+        for rule in enc.block_keys.iter_mut() {
+            for level in rule.iter_mut() {
+                let cell = &rec[c];
+                let v = if cell.is_empty() { 0 } else { u64::from_str_radix(cell, 16).map_err(|_| fmt(format!("line {line}: bad blocking token")))? };
+                level.push(v);
+                c += 1;
+            }
+        }
+    }
+    Ok(enc)
+}

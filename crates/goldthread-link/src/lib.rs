@@ -37,6 +37,7 @@
 
 pub mod aliases;
 pub mod blocking;
+pub mod bloom;
 pub mod compare;
 pub mod error;
 pub mod evaluate;

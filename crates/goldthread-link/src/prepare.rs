@@ -164,14 +164,16 @@ impl Prepared {
     pub fn names_swapped(&self, i: u32, j: u32) -> bool {
         let Some((g, s)) = self.name_pair else { return false };
         let (g, s) = (&self.fields[g], &self.fields[s]);
-        fn text(f: &PreparedField, r: u32) -> Option<&str> {
+        fn part(f: &PreparedField, r: u32) -> Option<&Part> {
             match f.values[r as usize] {
                 MISSING => None,
-                v => f.entries[v as usize].parts.first().map(|p| &*p.text),
+                v => f.entries[v as usize].parts.first(),
             }
         }
-        match (text(g, i), text(s, j), text(s, i), text(g, j)) {
-            (Some(a), Some(b), Some(c), Some(d)) => a == b && c == d,
+        // Plain parts compare by text, encoded parts by their bits.
+        let same = |a: &Part, b: &Part| a.text == b.text && a.bits == b.bits;
+        match (part(g, i), part(s, j), part(s, i), part(g, j)) {
+            (Some(a), Some(b), Some(c), Some(d)) => same(a, b) && same(c, d),
             _ => false,
         }
     }
