@@ -58,7 +58,9 @@ pub struct Blocking {
 
 impl std::fmt::Debug for Blocking {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Blocking").field("reports", &self.reports).finish()
+        f.debug_struct("Blocking")
+            .field("reports", &self.reports)
+            .finish()
     }
 }
 
@@ -88,9 +90,16 @@ impl Blocking {
                         .get(r)
                         .and_then(|levels| levels.get(level))
                         .cloned()
-                        .ok_or_else(|| crate::LinkError::Mismatch(format!("encoded input lacks blocking keys for rule {r} level {level}")))?,
+                        .ok_or_else(|| {
+                            crate::LinkError::Mismatch(format!(
+                                "encoded input lacks blocking keys for rule {r} level {level}"
+                            ))
+                        })?,
                     None => {
-                        let parts = names.iter().map(|k| spec.key_part(k)).collect::<crate::Result<Vec<_>>>()?;
+                        let parts = names
+                            .iter()
+                            .map(|k| spec.key_part(k))
+                            .collect::<crate::Result<Vec<_>>>()?;
                         record_keys(prep, &parts)
                     }
                 };
@@ -109,10 +118,17 @@ impl Blocking {
                 let location = fields.iter().any(|&f| spec.fields[f].kind.is_location());
                 b.location.push(location);
                 if location {
-                    fields.extend((0..spec.fields.len()).filter(|&f| spec.fields[f].kind.is_location()));
+                    fields.extend(
+                        (0..spec.fields.len()).filter(|&f| spec.fields[f].kind.is_location()),
+                    );
                 }
                 b.rule_fields.push(fields);
-                b.reports.push(RuleReport { name: rule.name.clone(), keys: names.clone(), pairs, new_pairs: 0 });
+                b.reports.push(RuleReport {
+                    name: rule.name.clone(),
+                    keys: names.clone(),
+                    pairs,
+                    new_pairs: 0,
+                });
                 b.keys.push(keys);
                 b.order.push(order);
                 b.blocks.extend(blocks);
@@ -179,7 +195,8 @@ impl Blocking {
         let order = &self.order[rule];
         let start = b.start as usize;
         if self.link {
-            let right = &order[start + b.left_len as usize..start + (b.left_len + b.right_len) as usize];
+            let right =
+                &order[start + b.left_len as usize..start + (b.left_len + b.right_len) as usize];
             for &i in &order[start + t.left_from as usize..start + t.left_to as usize] {
                 for &j in right {
                     if !self.seen_earlier(rule, i, j) {
@@ -224,12 +241,21 @@ impl Blocking {
 fn make_tasks(blocks: &[Block]) -> Vec<Task> {
     let mut tasks = Vec::new();
     for (bi, b) in blocks.iter().enumerate() {
-        let per_left = u64::from(if b.right_len > 0 { b.right_len } else { b.left_len }).max(1);
+        let per_left = u64::from(if b.right_len > 0 {
+            b.right_len
+        } else {
+            b.left_len
+        })
+        .max(1);
         let step = (TASK_PAIRS / per_left).clamp(1, u64::from(u32::MAX)) as u32;
         let mut from = 0;
         while from < b.left_len {
             let to = (from.saturating_add(step)).min(b.left_len);
-            tasks.push(Task { block: bi as u32, left_from: from, left_to: to });
+            tasks.push(Task {
+                block: bi as u32,
+                left_from: from,
+                left_to: to,
+            });
             from = to;
         }
     }
@@ -261,10 +287,19 @@ fn group(prep: &Prepared, keys: &[u64], rule: u8) -> (Vec<u32>, Vec<Block>, u64)
         let (l, r, p) = if link {
             (left, len - left, u64::from(left) * u64::from(len - left))
         } else {
-            (len, 0, u64::from(len) * u64::from(len.saturating_sub(1)) / 2)
+            (
+                len,
+                0,
+                u64::from(len) * u64::from(len.saturating_sub(1)) / 2,
+            )
         };
         if p > 0 {
-            blocks.push(Block { rule, start: s as u32, left_len: l, right_len: r });
+            blocks.push(Block {
+                rule,
+                start: s as u32,
+                left_len: l,
+                right_len: r,
+            });
             pairs += p;
         }
         s = e;
@@ -277,7 +312,12 @@ fn group(prep: &Prepared, keys: &[u64], rule: u8) -> (Vec<u32>, Vec<Block>, u64)
 pub fn record_keys(prep: &Prepared, parts: &[KeyPart]) -> Vec<u64> {
     let per_entry: Vec<(Vec<u64>, Option<Vec<u64>>)> = parts
         .par_iter()
-        .map(|p| (entry_keys(prep, p.field, p.transform), p.other.map(|o| entry_keys(prep, o, p.transform))))
+        .map(|p| {
+            (
+                entry_keys(prep, p.field, p.transform),
+                p.other.map(|o| entry_keys(prep, o, p.transform)),
+            )
+        })
         .collect();
     let key_of = |field: usize, keys: &[u64], i: usize| -> u64 {
         match prep.fields[field].values[i] {
@@ -294,7 +334,11 @@ pub fn record_keys(prep: &Prepared, parts: &[KeyPart]) -> Vec<u64> {
                 if let (Some(o), Some(okeys)) = (p.other, other) {
                     let k2 = key_of(o, okeys, i);
                     // Either order gives the same key; both values are needed.
-                    k = if k == 0 || k2 == 0 { 0 } else { mix(k.min(k2), k.max(k2)) };
+                    k = if k == 0 || k2 == 0 {
+                        0
+                    } else {
+                        mix(k.min(k2), k.max(k2))
+                    };
                 }
                 if k == 0 {
                     return 0;
@@ -317,8 +361,12 @@ fn entry_keys(prep: &Prepared, field: usize, transform: KeyTransform) -> Vec<u64
         .entries
         .par_iter()
         .map(|e| {
-            let Some(first) = e.parts.first() else { return 0 };
-            key_text(transform, &first.text).map(|t| hash_text(&t)).unwrap_or(0)
+            let Some(first) = e.parts.first() else {
+                return 0;
+            };
+            key_text(transform, &first.text)
+                .map(|t| hash_text(&t))
+                .unwrap_or(0)
         })
         .collect()
 }

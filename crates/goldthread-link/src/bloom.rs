@@ -35,9 +35,15 @@ impl std::fmt::Debug for Secret {
 impl Secret {
     /// Wraps secret bytes; at least 16 are required.
     pub fn new(bytes: &[u8]) -> crate::Result<Self> {
-        let trimmed: Vec<u8> = bytes.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
+        let trimmed: Vec<u8> = bytes
+            .iter()
+            .copied()
+            .filter(|b| !b.is_ascii_whitespace())
+            .collect();
         if trimmed.len() < 16 {
-            return Err(crate::LinkError::Spec("the secret must have at least 16 non-blank bytes".into()));
+            return Err(crate::LinkError::Spec(
+                "the secret must have at least 16 non-blank bytes".into(),
+            ));
         }
         Ok(Secret(trimmed))
     }
@@ -51,7 +57,10 @@ impl Secret {
 
     /// A public fingerprint that tells whether two files used the same secret.
     pub fn fingerprint(&self) -> String {
-        let tag = self.mac("goldthread-link/fingerprint").finalize().into_bytes();
+        let tag = self
+            .mac("goldthread-link/fingerprint")
+            .finalize()
+            .into_bytes();
         tag[..8].iter().map(|b| format!("{b:02x}")).collect()
     }
 }
@@ -67,7 +76,10 @@ pub struct EncodeOptions {
 
 impl Default for EncodeOptions {
     fn default() -> Self {
-        EncodeOptions { bits: 512, balanced: false }
+        EncodeOptions {
+            bits: 512,
+            balanced: false,
+        }
     }
 }
 
@@ -90,7 +102,10 @@ pub struct Encoded {
 
 impl std::fmt::Debug for Encoded {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Encoded").field("records", &self.ids.len()).field("fields", &self.filters.len()).finish()
+        f.debug_struct("Encoded")
+            .field("records", &self.ids.len())
+            .field("fields", &self.filters.len())
+            .finish()
     }
 }
 
@@ -105,7 +120,10 @@ fn hashes_per_token(kind: FieldKind) -> usize {
 /// Key purpose for a field: given names and surnames share one, so that
 /// names written the other way round still match at the hub.
 fn field_purpose(name: &str, kind: FieldKind) -> String {
-    if matches!(kind, FieldKind::GivenName | FieldKind::Surname | FieldKind::Name) {
+    if matches!(
+        kind,
+        FieldKind::GivenName | FieldKind::Surname | FieldKind::Name
+    ) {
         "goldthread-link/bloom/names".into()
     } else {
         format!("goldthread-link/bloom/field/{name}")
@@ -113,7 +131,10 @@ fn field_purpose(name: &str, kind: FieldKind) -> String {
 }
 
 fn bigrams(s: &str, prefix: &str, out: &mut Vec<String>) {
-    let padded: Vec<char> = std::iter::once('_').chain(s.chars()).chain(std::iter::once('_')).collect();
+    let padded: Vec<char> = std::iter::once('_')
+        .chain(s.chars())
+        .chain(std::iter::once('_'))
+        .collect();
     for w in padded.windows(2) {
         out.push(format!("{prefix}{}{}", w[0], w[1]));
     }
@@ -156,7 +177,13 @@ pub fn tokens(kind: FieldKind, text: &str) -> Vec<String> {
 }
 
 /// Bloom filter of one cleaned value (multi-valued cells: union of parts).
-fn filter(mac: &HmacSha256, kind: FieldKind, text: &str, opts: &EncodeOptions, perm: &[u32]) -> Box<[u64]> {
+fn filter(
+    mac: &HmacSha256,
+    kind: FieldKind,
+    text: &str,
+    opts: &EncodeOptions,
+    perm: &[u32],
+) -> Box<[u64]> {
     let words = opts.bits.div_ceil(64);
     let mut bits = vec![0u64; words];
     let k = hashes_per_token(kind);
@@ -197,7 +224,10 @@ fn permutation(secret: &Secret, purpose: &str, opts: &EncodeOptions) -> Vec<u32>
     if !opts.balanced {
         return Vec::new();
     }
-    let seed = secret.mac(&format!("{purpose}/permutation")).finalize().into_bytes();
+    let seed = secret
+        .mac(&format!("{purpose}/permutation"))
+        .finalize()
+        .into_bytes();
     let mut s = [0u8; 32];
     s.copy_from_slice(&seed);
     let mut rng = ChaCha8Rng::from_seed(s);
@@ -207,7 +237,12 @@ fn permutation(secret: &Secret, purpose: &str, opts: &EncodeOptions) -> Vec<u32>
 }
 
 /// Encodes prepared records (one file) with the secret.
-pub fn encode(spec: &LinkSpec, prep: &Prepared, secret: &Secret, opts: &EncodeOptions) -> crate::Result<Encoded> {
+pub fn encode(
+    spec: &LinkSpec,
+    prep: &Prepared,
+    secret: &Secret,
+    opts: &EncodeOptions,
+) -> crate::Result<Encoded> {
     let filters = prep
         .fields
         .par_iter()
@@ -225,7 +260,13 @@ pub fn encode(spec: &LinkSpec, prep: &Prepared, secret: &Secret, opts: &EncodeOp
                 .collect();
             f.values
                 .iter()
-                .map(|&v| if v == MISSING { None } else { Some(per_entry[v as usize].clone()) })
+                .map(|&v| {
+                    if v == MISSING {
+                        None
+                    } else {
+                        Some(per_entry[v as usize].clone())
+                    }
+                })
                 .collect()
         })
         .collect();
@@ -241,7 +282,12 @@ pub fn encode(spec: &LinkSpec, prep: &Prepared, secret: &Secret, opts: &EncodeOp
                 .map(|k| spec.key_part(k))
                 .collect::<crate::Result<Vec<_>>>()?;
             let plain = record_keys(prep, &parts);
-            levels.push(plain.par_iter().map(|&k| keyed_token(&block_mac, k)).collect());
+            levels.push(
+                plain
+                    .par_iter()
+                    .map(|&k| keyed_token(&block_mac, k))
+                    .collect(),
+            );
         }
         block_keys.push(levels);
     }
@@ -249,7 +295,9 @@ pub fn encode(spec: &LinkSpec, prep: &Prepared, secret: &Secret, opts: &EncodeOp
         spec: spec.clone(),
         fingerprint: secret.fingerprint(),
         options: *opts,
-        ids: (0..prep.len() as u32).map(|i| prep.id(i).to_string()).collect(),
+        ids: (0..prep.len() as u32)
+            .map(|i| prep.id(i).to_string())
+            .collect(),
         filters,
         block_keys,
     })
@@ -276,7 +324,8 @@ impl Prepared {
         for f in &files[1..] {
             if f.fingerprint != left.fingerprint {
                 return Err(crate::LinkError::Mismatch(
-                    "the encoded files were made with different secrets (fingerprints differ)".into(),
+                    "the encoded files were made with different secrets (fingerprints differ)"
+                        .into(),
                 ));
             }
             if f.options != left.options || f.spec != left.spec {
@@ -307,7 +356,11 @@ impl Prepared {
                             Some(bits) => *index.entry(&bits[..]).or_insert_with(|| {
                                 let ones: u32 = bits.iter().map(|w| w.count_ones()).sum();
                                 entries.push(Entry {
-                                    parts: vec![Part { text: "".into(), keys: [u64::from(ones), 0, 0], bits: bits.clone() }],
+                                    parts: vec![Part {
+                                        text: "".into(),
+                                        keys: [u64::from(ones), 0, 0],
+                                        bits: bits.clone(),
+                                    }],
                                 });
                                 (entries.len() - 1) as u32
                             }),
@@ -316,13 +369,25 @@ impl Prepared {
                     }
                 }
                 let frequency = frequencies(&values, entries.len());
-                PreparedField { spec: spec.clone(), encoded: true, entries, frequency, values, compared: spec.is_compared() }
+                PreparedField {
+                    spec: spec.clone(),
+                    encoded: true,
+                    entries,
+                    frequency,
+                    values,
+                    compared: spec.is_compared(),
+                }
             })
             .collect::<Vec<_>>();
         let given_block_keys = (0..left.block_keys.len())
             .map(|r| {
                 (0..left.block_keys[r].len())
-                    .map(|l| files.iter().flat_map(|f| f.block_keys[r][l].iter().copied()).collect())
+                    .map(|l| {
+                        files
+                            .iter()
+                            .flat_map(|f| f.block_keys[r][l].iter().copied())
+                            .collect()
+                    })
                     .collect()
             })
             .collect();
@@ -346,7 +411,11 @@ mod tests {
 
     fn part(bits: Box<[u64]>) -> Part {
         let ones: u32 = bits.iter().map(|w| w.count_ones()).sum();
-        Part { text: "".into(), keys: [u64::from(ones), 0, 0], bits }
+        Part {
+            text: "".into(),
+            keys: [u64::from(ones), 0, 0],
+            bits,
+        }
     }
 
     #[test]
@@ -360,18 +429,28 @@ mod tests {
         assert!(dice(&a, &b) > 0.75, "{}", dice(&a, &b));
         assert!(dice(&a, &c) < 0.4, "{}", dice(&a, &c));
         let d = f(&other.mac("x"), "thompson");
-        assert!(dice(&a, &d) < 0.5, "same name under another key: {}", dice(&a, &d));
+        assert!(
+            dice(&a, &d) < 0.5,
+            "same name under another key: {}",
+            dice(&a, &d)
+        );
         assert_ne!(s.fingerprint(), other.fingerprint());
     }
 
     #[test]
     fn balanced_filters_have_constant_weight() {
         let s = Secret::new(b"0123456789abcdef0123").unwrap();
-        let o = EncodeOptions { bits: 256, balanced: true };
+        let o = EncodeOptions {
+            bits: 256,
+            balanced: true,
+        };
         let perm = permutation(&s, "p", &o);
         let mac = s.mac("p");
         for name in ["al", "bartholomew", "li"] {
-            let ones: u32 = filter(&mac, FieldKind::GivenName, name, &o, &perm).iter().map(|w| w.count_ones()).sum();
+            let ones: u32 = filter(&mac, FieldKind::GivenName, name, &o, &perm)
+                .iter()
+                .map(|w| w.count_ones())
+                .sum();
             assert_eq!(ones, 256);
         }
     }

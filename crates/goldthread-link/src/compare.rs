@@ -12,32 +12,80 @@ use crate::spec::FieldKind;
 pub const NULL: u8 = 0;
 
 const NAME: &[&str] = &[
-    "missing", "different", "initial only", "jaro-winkler >= 0.80", "jaro-winkler >= 0.88",
-    "jaro-winkler >= 0.94", "nickname or alias", "exact",
+    "missing",
+    "different",
+    "initial only",
+    "jaro-winkler >= 0.80",
+    "jaro-winkler >= 0.88",
+    "jaro-winkler >= 0.94",
+    "nickname or alias",
+    "exact",
 ];
 const DATE: &[&str] = &[
-    "missing", "different", "same year", "one digit different", "year off by one",
-    "day and month transposed", "exact",
+    "missing",
+    "different",
+    "same year",
+    "one digit different",
+    "year off by one",
+    "day and month transposed",
+    "exact",
 ];
 const POSTCODE: &[&str] = &[
-    "missing", "different", "one character different", "same district", "same sector", "exact",
+    "missing",
+    "different",
+    "one character different",
+    "same district",
+    "same sector",
+    "exact",
 ];
 const ADDRESS: &[&str] = &[
-    "missing", "different", "some parts agree", "most parts agree", "all parts close", "exact",
+    "missing",
+    "different",
+    "some parts agree",
+    "most parts agree",
+    "all parts close",
+    "exact",
 ];
 const TOWN: &[&str] = &["missing", "different", "jaro-winkler >= 0.88", "exact"];
 const IDENTIFIER: &[&str] = &["missing", "different", "two edits", "one edit", "exact"];
 const EXACT_ONLY: &[&str] = &["missing", "different", "exact"];
 
 const DICE_NAME: &[&str] = &[
-    "missing", "different", "dice >= 0.60", "dice >= 0.75", "dice >= 0.90", "exact",
+    "missing",
+    "different",
+    "dice >= 0.60",
+    "dice >= 0.75",
+    "dice >= 0.90",
+    "exact",
 ];
-const DICE_DATE: &[&str] = &["missing", "different", "dice >= 0.35", "dice >= 0.55", "exact"];
+const DICE_DATE: &[&str] = &[
+    "missing",
+    "different",
+    "dice >= 0.35",
+    "dice >= 0.55",
+    "exact",
+];
 const DICE_POSTCODE: &[&str] = &[
-    "missing", "different", "dice >= 0.45", "dice >= 0.70", "exact",
+    "missing",
+    "different",
+    "dice >= 0.45",
+    "dice >= 0.70",
+    "exact",
 ];
-const DICE_TEXT: &[&str] = &["missing", "different", "dice >= 0.75", "dice >= 0.90", "exact"];
-const DICE_ID: &[&str] = &["missing", "different", "dice >= 0.60", "dice >= 0.80", "exact"];
+const DICE_TEXT: &[&str] = &[
+    "missing",
+    "different",
+    "dice >= 0.75",
+    "dice >= 0.90",
+    "exact",
+];
+const DICE_ID: &[&str] = &[
+    "missing",
+    "different",
+    "dice >= 0.60",
+    "dice >= 0.80",
+    "exact",
+];
 
 /// Labels of the comparison levels of a field, index = level.
 pub fn level_labels(kind: FieldKind, encoded: bool) -> &'static [&'static str] {
@@ -76,7 +124,13 @@ pub fn compare(field: &PreparedField, aliases: &AliasTable, i: u32, j: u32) -> u
 }
 
 /// Best level over all pairs of parts (multi-valued fields match on any value).
-pub fn compare_entries(kind: FieldKind, encoded: bool, aliases: &AliasTable, a: &Entry, b: &Entry) -> u8 {
+pub fn compare_entries(
+    kind: FieldKind,
+    encoded: bool,
+    aliases: &AliasTable,
+    a: &Entry,
+    b: &Entry,
+) -> u8 {
     let mut best = 1;
     for pa in &a.parts {
         for pb in &b.parts {
@@ -154,7 +208,11 @@ pub fn jaro_winkler(a: &str, b: &str) -> f64 {
         return strsim::jaro_winkler(&String::from_utf8_lossy(a), &String::from_utf8_lossy(b));
     }
     if a.is_empty() || b.is_empty() {
-        return if a.is_empty() && b.is_empty() { 1.0 } else { 0.0 };
+        return if a.is_empty() && b.is_empty() {
+            1.0
+        } else {
+            0.0
+        };
     }
     let window = (a.len().max(b.len()) / 2).saturating_sub(1);
     let mut b_used = [false; 64];
@@ -186,7 +244,8 @@ pub fn jaro_winkler(a: &str, b: &str) -> f64 {
         }
     }
     let m = matches as f64;
-    let jaro = (m / a.len() as f64 + m / b.len() as f64 + (m - (transpositions / 2) as f64) / m) / 3.0;
+    let jaro =
+        (m / a.len() as f64 + m / b.len() as f64 + (m - (transpositions / 2) as f64) / m) / 3.0;
     let prefix = a.iter().zip(b).take(4).take_while(|(x, y)| x == y).count() as f64;
     jaro + prefix * 0.1 * (1.0 - jaro)
 }
@@ -299,7 +358,12 @@ fn compare_postcodes(a: &Part, b: &Part) -> u8 {
 /// Dice coefficient of two Bloom filters; popcounts are in `keys[0]`.
 #[inline]
 pub fn dice(a: &Part, b: &Part) -> f64 {
-    let common: u32 = a.bits.iter().zip(b.bits.iter()).map(|(x, y)| (x & y).count_ones()).sum();
+    let common: u32 = a
+        .bits
+        .iter()
+        .zip(b.bits.iter())
+        .map(|(x, y)| (x & y).count_ones())
+        .sum();
     let total = a.keys[0] + b.keys[0];
     if total == 0 {
         return 0.0;
@@ -340,7 +404,14 @@ mod tests {
 
     #[test]
     fn jaro_winkler_agrees_with_strsim() {
-        for (a, b) in [("martha", "marhta"), ("dwayne", "duane"), ("dixon", "dicksonx"), ("a", "a"), ("abc", "xyz"), ("jonathan", "jonathon")] {
+        for (a, b) in [
+            ("martha", "marhta"),
+            ("dwayne", "duane"),
+            ("dixon", "dicksonx"),
+            ("a", "a"),
+            ("abc", "xyz"),
+            ("jonathan", "jonathon"),
+        ] {
             let ours = jaro_winkler(a, b);
             let theirs = strsim::jaro_winkler(a, b);
             assert!((ours - theirs).abs() < 1e-9, "{a} {b}: {ours} vs {theirs}");
@@ -350,11 +421,22 @@ mod tests {
     #[test]
     fn date_levels() {
         let l = |a: &str, b: &str| {
-            compare_parts(FieldKind::DateOfBirth, &AliasTable::built_in(), &part(FieldKind::DateOfBirth, a), &part(FieldKind::DateOfBirth, b))
+            compare_parts(
+                FieldKind::DateOfBirth,
+                &AliasTable::built_in(),
+                &part(FieldKind::DateOfBirth, a),
+                &part(FieldKind::DateOfBirth, b),
+            )
         };
-        assert_eq!(DATE[l("19800512", "19801205") as usize], "day and month transposed");
+        assert_eq!(
+            DATE[l("19800512", "19801205") as usize],
+            "day and month transposed"
+        );
         assert_eq!(DATE[l("19800512", "19810512") as usize], "year off by one");
-        assert_eq!(DATE[l("19800512", "19800513") as usize], "one digit different");
+        assert_eq!(
+            DATE[l("19800512", "19800513") as usize],
+            "one digit different"
+        );
         assert_eq!(DATE[l("19800512", "19800101") as usize], "same year");
         assert_eq!(DATE[l("19800512", "19550101") as usize], "different");
         assert_eq!(DATE[l("19800512", "19800512") as usize], "exact");
@@ -363,7 +445,14 @@ mod tests {
     #[test]
     fn name_levels() {
         let t = AliasTable::built_in();
-        let l = |a: &str, b: &str| NAME[compare_parts(FieldKind::GivenName, &t, &part(FieldKind::GivenName, a), &part(FieldKind::GivenName, b)) as usize];
+        let l = |a: &str, b: &str| {
+            NAME[compare_parts(
+                FieldKind::GivenName,
+                &t,
+                &part(FieldKind::GivenName, a),
+                &part(FieldKind::GivenName, b),
+            ) as usize]
+        };
         assert_eq!(l("bill", "william"), "nickname or alias");
         assert_eq!(l("j", "john"), "initial only");
         assert_eq!(l("jonathan", "jonathon"), "jaro-winkler >= 0.94");
@@ -373,7 +462,14 @@ mod tests {
     #[test]
     fn postcode_levels() {
         let t = AliasTable::built_in();
-        let l = |a: &str, b: &str| POSTCODE[compare_parts(FieldKind::Postcode, &t, &part(FieldKind::Postcode, a), &part(FieldKind::Postcode, b)) as usize];
+        let l = |a: &str, b: &str| {
+            POSTCODE[compare_parts(
+                FieldKind::Postcode,
+                &t,
+                &part(FieldKind::Postcode, a),
+                &part(FieldKind::Postcode, b),
+            ) as usize]
+        };
         assert_eq!(l("LS1 4AB", "LS1 4XY"), "same sector");
         assert_eq!(l("LS1 4AB", "LS1 9XY"), "same district");
         assert_eq!(l("LS1 4AB", "M1 1AE"), "different");

@@ -56,7 +56,11 @@ pub fn evaluate<S: AsRef<str>>(predicted: &[(S, S)], truth: &[(S, S)], unordered
     let truth: FxHashSet<(String, String)> = truth.iter().map(|(a, b)| key(a, b)).collect();
     let predicted: FxHashSet<(String, String)> = predicted.iter().map(|(a, b)| key(a, b)).collect();
     let tp = predicted.iter().filter(|p| truth.contains(*p)).count() as u64;
-    Quality { true_positives: tp, predicted: predicted.len() as u64, actual: truth.len() as u64 }
+    Quality {
+        true_positives: tp,
+        predicted: predicted.len() as u64,
+        actual: truth.len() as u64,
+    }
 }
 
 #[cfg(test)]

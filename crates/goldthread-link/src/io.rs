@@ -9,9 +9,9 @@ use std::path::Path;
 use rustc_hash::FxHashSet;
 
 use crate::error::{BadRow, LinkError, Result};
+use crate::model::Scorer;
 use crate::pipeline::ScoredPair;
 use crate::prepare::{hash_text, Prepared};
-use crate::model::Scorer;
 use crate::table::Table;
 
 /// How to find the record identifier column.
@@ -40,14 +40,20 @@ pub struct ReadReport {
 pub fn open(path: &Path) -> Result<BufReader<File>> {
     File::open(path)
         .map(|f| BufReader::with_capacity(1 << 20, f))
-        .map_err(|source| LinkError::Io { path: path.display().to_string(), source })
+        .map_err(|source| LinkError::Io {
+            path: path.display().to_string(),
+            source,
+        })
 }
 
 /// Creates a file for writing, naming it in any error.
 pub fn create(path: &Path) -> Result<BufWriter<File>> {
     File::create(path)
         .map(|f| BufWriter::with_capacity(1 << 20, f))
-        .map_err(|source| LinkError::Io { path: path.display().to_string(), source })
+        .map_err(|source| LinkError::Io {
+            path: path.display().to_string(),
+            source,
+        })
 }
 
 /// Reads a CSV file of records.
@@ -56,21 +62,33 @@ pub fn read_csv(path: &Path, id: &IdColumn, skip_bad_rows: bool) -> Result<(Tabl
 }
 
 /// Reads CSV records from any reader; `name` is used in messages.
-pub fn read_csv_from<R: Read>(reader: R, name: &str, id: &IdColumn, skip_bad_rows: bool) -> Result<(Table, ReadReport)> {
-    let fmt = |reason: String| LinkError::Format { path: name.to_string(), reason };
+pub fn read_csv_from<R: Read>(
+    reader: R,
+    name: &str,
+    id: &IdColumn,
+    skip_bad_rows: bool,
+) -> Result<(Table, ReadReport)> {
+    let fmt = |reason: String| LinkError::Format {
+        path: name.to_string(),
+        reason,
+    };
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .trim(csv::Trim::All)
         .from_reader(reader);
     let mut record = csv::ByteRecord::new();
-    let io_err = |e: csv::Error| LinkError::Io { path: name.to_string(), source: std::io::Error::other(e.to_string()) };
+    let io_err = |e: csv::Error| LinkError::Io {
+        path: name.to_string(),
+        source: std::io::Error::other(e.to_string()),
+    };
     if !rdr.read_byte_record(&mut record).map_err(io_err)? {
         return Err(fmt("the file is empty (no header row)".into()));
     }
     let mut header = Vec::with_capacity(record.len());
     for (c, f) in record.iter().enumerate() {
-        let h = std::str::from_utf8(f).map_err(|_| fmt(format!("header column {}: not valid UTF-8", c + 1)))?;
+        let h = std::str::from_utf8(f)
+            .map_err(|_| fmt(format!("header column {}: not valid UTF-8", c + 1)))?;
         header.push(h.trim_start_matches('\u{feff}').to_string());
     }
     for (c, h) in header.iter().enumerate() {
@@ -79,14 +97,30 @@ pub fn read_csv_from<R: Read>(reader: R, name: &str, id: &IdColumn, skip_bad_row
         }
     }
     let id_index = match id {
-        IdColumn::Named(n) => Some(header.iter().position(|h| h.eq_ignore_ascii_case(n)).ok_or_else(|| {
-            fmt(format!("id column '{n}' not found (columns: {})", header.join(", ")))
-        })?),
+        IdColumn::Named(n) => Some(
+            header
+                .iter()
+                .position(|h| h.eq_ignore_ascii_case(n))
+                .ok_or_else(|| {
+                    fmt(format!(
+                        "id column '{n}' not found (columns: {})",
+                        header.join(", ")
+                    ))
+                })?,
+        ),
         IdColumn::Infer => header.iter().position(|h| crate::spec::is_id_column(h)),
     };
-    let columns: Vec<String> = header.iter().enumerate().filter(|(c, _)| Some(*c) != id_index).map(|(_, h)| h.clone()).collect();
+    let columns: Vec<String> = header
+        .iter()
+        .enumerate()
+        .filter(|(c, _)| Some(*c) != id_index)
+        .map(|(_, h)| h.clone())
+        .collect();
     let mut table = Table::new(columns);
-    let mut report = ReadReport { id_column: id_index.map(|i| header[i].clone()), ..Default::default() };
+    let mut report = ReadReport {
+        id_column: id_index.map(|i| header[i].clone()),
+        ..Default::default()
+    };
     let mut seen_ids: FxHashSet<u64> = FxHashSet::default();
     let mut row_number = 0u64;
     loop {
@@ -95,18 +129,33 @@ pub fn read_csv_from<R: Read>(reader: R, name: &str, id: &IdColumn, skip_bad_row
             Ok(false) => break,
             Err(e) => {
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
-                note_bad(&mut report, BadRow { line, reason: format!("unreadable: {e}") }, skip_bad_rows, name)?;
+                note_bad(
+                    &mut report,
+                    BadRow {
+                        line,
+                        reason: format!("unreadable: {e}"),
+                    },
+                    skip_bad_rows,
+                    name,
+                )?;
                 continue;
             }
         }
         row_number += 1;
-        let line = record.position().map(|p| p.line()).unwrap_or(row_number + 1);
+        let line = record
+            .position()
+            .map(|p| p.line())
+            .unwrap_or(row_number + 1);
         if record.len() == 1 && record.get(0).is_some_and(|f| f.is_empty()) {
             continue; // blank line
         }
         let bad = |reason: String| BadRow { line, reason };
         if record.len() != header.len() {
-            let reason = format!("has {} fields, the header has {}", record.len(), header.len());
+            let reason = format!(
+                "has {} fields, the header has {}",
+                record.len(),
+                header.len()
+            );
             note_bad(&mut report, bad(reason), skip_bad_rows, name)?;
             continue;
         }
@@ -122,7 +171,12 @@ pub fn read_csv_from<R: Read>(reader: R, name: &str, id: &IdColumn, skip_bad_row
             }
         }
         if let Some(c) = utf8_error {
-            note_bad(&mut report, bad(format!("column '{}': not valid UTF-8", header[c])), skip_bad_rows, name)?;
+            note_bad(
+                &mut report,
+                bad(format!("column '{}': not valid UTF-8", header[c])),
+                skip_bad_rows,
+                name,
+            )?;
             continue;
         }
         let row_id = match id_index {
@@ -130,18 +184,37 @@ pub fn read_csv_from<R: Read>(reader: R, name: &str, id: &IdColumn, skip_bad_row
             None => row_number.to_string(),
         };
         if row_id.is_empty() {
-            note_bad(&mut report, bad("empty record id".into()), skip_bad_rows, name)?;
+            note_bad(
+                &mut report,
+                bad("empty record id".into()),
+                skip_bad_rows,
+                name,
+            )?;
             continue;
         }
         if !seen_ids.insert(hash_text(&row_id)) {
-            note_bad(&mut report, bad(format!("duplicate record id '{row_id}'")), skip_bad_rows, name)?;
+            note_bad(
+                &mut report,
+                bad(format!("duplicate record id '{row_id}'")),
+                skip_bad_rows,
+                name,
+            )?;
             continue;
         }
-        let rest: Vec<&str> = cells.iter().enumerate().filter(|(c, _)| Some(*c) != id_index).map(|(_, s)| *s).collect();
+        let rest: Vec<&str> = cells
+            .iter()
+            .enumerate()
+            .filter(|(c, _)| Some(*c) != id_index)
+            .map(|(_, s)| *s)
+            .collect();
         table.push_row(&row_id, &rest);
     }
     if !report.bad_rows.is_empty() && !skip_bad_rows {
-        return Err(LinkError::BadRows { path: name.to_string(), count: report.skipped, rows: report.bad_rows });
+        return Err(LinkError::BadRows {
+            path: name.to_string(),
+            count: report.skipped,
+            rows: report.bad_rows,
+        });
     }
     report.rows = table.len();
     Ok((table, report))
@@ -154,7 +227,11 @@ fn note_bad(report: &mut ReadReport, row: BadRow, skip: bool, name: &str) -> Res
         report.bad_rows.push(row);
     }
     if !skip && report.bad_rows.len() >= 10 {
-        return Err(LinkError::BadRows { path: name.to_string(), count: report.skipped, rows: report.bad_rows.clone() });
+        return Err(LinkError::BadRows {
+            path: name.to_string(),
+            count: report.skipped,
+            rows: report.bad_rows.clone(),
+        });
     }
     Ok(())
 }
@@ -163,16 +240,27 @@ fn note_bad(report: &mut ReadReport, row: BadRow, skip: bool, name: &str) -> Res
 /// (`left_id,right_id` or any names).
 pub fn read_pairs(path: &Path) -> Result<Vec<(String, String)>> {
     let name = path.display().to_string();
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(open(path)?);
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(open(path)?);
     let mut out = Vec::new();
     for (n, rec) in rdr.records().enumerate() {
-        let rec = rec.map_err(|e| LinkError::Format { path: name.clone(), reason: format!("line {}: {e}", n + 2) })?;
+        let rec = rec.map_err(|e| LinkError::Format {
+            path: name.clone(),
+            reason: format!("line {}: {e}", n + 2),
+        })?;
         match (rec.get(0), rec.get(1)) {
-            (Some(a), Some(b)) if !a.is_empty() && !b.is_empty() => out.push((a.to_string(), b.to_string())),
+            (Some(a), Some(b)) if !a.is_empty() && !b.is_empty() => {
+                out.push((a.to_string(), b.to_string()))
+            }
             _ => {
                 return Err(LinkError::Format {
                     path: name.clone(),
-                    reason: format!("line {}: expected two ids", rec.position().map(|p| p.line()).unwrap_or(n as u64 + 2)),
+                    reason: format!(
+                        "line {}: expected two ids",
+                        rec.position().map(|p| p.line()).unwrap_or(n as u64 + 2)
+                    ),
                 })
             }
         }
@@ -182,7 +270,12 @@ pub fn read_pairs(path: &Path) -> Result<Vec<(String, String)>> {
 
 /// Writes predicted pairs as CSV: `left_id,right_id,match_probability,match_weight`
 /// and, with a scorer, an `explanation` column.
-pub fn write_pairs<W: Write>(out: W, prep: &Prepared, pairs: &[ScoredPair], explain: Option<&Scorer>) -> std::io::Result<()> {
+pub fn write_pairs<W: Write>(
+    out: W,
+    prep: &Prepared,
+    pairs: &[ScoredPair],
+    explain: Option<&Scorer>,
+) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     let mut header = vec!["left_id", "right_id", "match_probability", "match_weight"];
     if explain.is_some() {
@@ -192,7 +285,12 @@ pub fn write_pairs<W: Write>(out: W, prep: &Prepared, pairs: &[ScoredPair], expl
     for p in pairs {
         let prob = format!("{:.6}", p.probability);
         let weight = format!("{:.3}", p.weight);
-        let mut row = vec![prep.id(p.left).to_string(), prep.id(p.right).to_string(), prob, weight];
+        let mut row = vec![
+            prep.id(p.left).to_string(),
+            prep.id(p.right).to_string(),
+            prob,
+            weight,
+        ];
         if let Some(s) = explain {
             row.push(s.explain(p.left, p.right).to_compact());
         }
@@ -234,14 +332,19 @@ pub fn write_encoded<W: Write>(mut out: W, enc: &crate::bloom::Encoded) -> std::
                 None => String::new(),
                 Some(bits) => {
                     bytes.clear();
-                    bits.iter().for_each(|w| bytes.extend_from_slice(&w.to_le_bytes()));
+                    bits.iter()
+                        .for_each(|w| bytes.extend_from_slice(&w.to_le_bytes()));
                     b64.encode(&bytes)
                 }
             });
         }
         for levels in &enc.block_keys {
             for l in levels {
-                row.push(if l[i] == 0 { String::new() } else { format!("{:016x}", l[i]) });
+                row.push(if l[i] == 0 {
+                    String::new()
+                } else {
+                    format!("{:016x}", l[i])
+                });
             }
         }
         w.write_record(&row)?;
@@ -255,16 +358,26 @@ pub fn read_encoded(path: &Path) -> Result<crate::bloom::Encoded> {
 }
 
 /// Reads an encoded file from any reader; `name` is used in messages.
-pub fn read_encoded_from<R: std::io::BufRead>(mut reader: R, name: &str) -> Result<crate::bloom::Encoded> {
+pub fn read_encoded_from<R: std::io::BufRead>(
+    mut reader: R,
+    name: &str,
+) -> Result<crate::bloom::Encoded> {
     use base64::Engine;
-    let fmt = |reason: String| LinkError::Format { path: name.to_string(), reason };
-    let io = |e: std::io::Error| LinkError::Io { path: name.to_string(), source: e };
+    let fmt = |reason: String| LinkError::Format {
+        path: name.to_string(),
+        reason,
+    };
+    let io = |e: std::io::Error| LinkError::Io {
+        path: name.to_string(),
+        source: e,
+    };
     let mut line = String::new();
     reader.read_line(&mut line).map_err(io)?;
     if line.trim_end() != ENCODED_MAGIC {
         return Err(fmt("not a goldthread encoded file (bad first line)".into()));
     }
-    let (mut fingerprint, mut bits, mut balanced, mut spec_text) = (String::new(), 0usize, false, String::new());
+    let (mut fingerprint, mut bits, mut balanced, mut spec_text) =
+        (String::new(), 0usize, false, String::new());
     let mut rest = String::new();
     loop {
         line.clear();
@@ -275,10 +388,17 @@ pub fn read_encoded_from<R: std::io::BufRead>(mut reader: R, name: &str) -> Resu
             rest = line.clone();
             break;
         };
-        let (key, value) = meta.trim_end_matches(['\n', '\r']).split_once(' ').unwrap_or((meta.trim_end(), ""));
+        let (key, value) = meta
+            .trim_end_matches(['\n', '\r'])
+            .split_once(' ')
+            .unwrap_or((meta.trim_end(), ""));
         match key {
             "fingerprint" => fingerprint = value.to_string(),
-            "bits" => bits = value.parse().map_err(|_| fmt(format!("bad bits '{value}'")))?,
+            "bits" => {
+                bits = value
+                    .parse()
+                    .map_err(|_| fmt(format!("bad bits '{value}'")))?
+            }
             "balanced" => balanced = value == "true",
             "spec" => {
                 spec_text.push_str(value);
@@ -292,11 +412,21 @@ pub fn read_encoded_from<R: std::io::BufRead>(mut reader: R, name: &str) -> Resu
     }
     let spec = crate::spec::LinkSpec::from_toml(&spec_text).map_err(|e| fmt(e.to_string()))?;
     let options = crate::bloom::EncodeOptions { bits, balanced };
-    let words = if balanced { (2 * bits).div_ceil(64) } else { bits.div_ceil(64) };
+    let words = if balanced {
+        (2 * bits).div_ceil(64)
+    } else {
+        bits.div_ceil(64)
+    };
     let chained = std::io::Cursor::new(rest.into_bytes()).chain(reader);
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(chained);
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(chained);
     let n_fields = spec.fields.len();
-    let levels: Vec<usize> = spec.blocking.iter().map(|r| r.refine_with.len() + 1).collect();
+    let levels: Vec<usize> = spec
+        .blocking
+        .iter()
+        .map(|r| r.refine_with.len() + 1)
+        .collect();
     let width = 1 + n_fields + levels.iter().sum::<usize>();
     let mut enc = crate::bloom::Encoded {
         spec,
@@ -311,7 +441,10 @@ pub fn read_encoded_from<R: std::io::BufRead>(mut reader: R, name: &str) -> Resu
         let rec = rec.map_err(|e| fmt(e.to_string()))?;
         let line = rec.position().map(|p| p.line()).unwrap_or(0);
         if rec.len() != width {
-            return Err(fmt(format!("line {line}: {} fields, expected {width}", rec.len())));
+            return Err(fmt(format!(
+                "line {line}: {} fields, expected {width}",
+                rec.len()
+            )));
         }
         enc.ids.push(rec[0].to_string());
         for f in 0..n_fields {
@@ -319,11 +452,26 @@ pub fn read_encoded_from<R: std::io::BufRead>(mut reader: R, name: &str) -> Resu
             let filter = if cell.is_empty() {
                 None
             } else {
-                let bytes = b64.decode(cell).map_err(|e| fmt(format!("line {line}: field {}: {e}", enc.spec.fields[f].name)))?;
+                let bytes = b64.decode(cell).map_err(|e| {
+                    fmt(format!(
+                        "line {line}: field {}: {e}",
+                        enc.spec.fields[f].name
+                    ))
+                })?;
                 if bytes.len() != words * 8 {
-                    return Err(fmt(format!("line {line}: field {}: filter has {} bytes, expected {}", enc.spec.fields[f].name, bytes.len(), words * 8)));
+                    return Err(fmt(format!(
+                        "line {line}: field {}: filter has {} bytes, expected {}",
+                        enc.spec.fields[f].name,
+                        bytes.len(),
+                        words * 8
+                    )));
                 }
-                Some(bytes.chunks_exact(8).map(|c| u64::from_le_bytes(c.try_into().unwrap_or([0; 8]))).collect())
+                Some(
+                    bytes
+                        .chunks_exact(8)
+                        .map(|c| u64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
+                        .collect(),
+                )
             };
             enc.filters[f].push(filter);
         }
@@ -331,7 +479,12 @@ pub fn read_encoded_from<R: std::io::BufRead>(mut reader: R, name: &str) -> Resu
         for rule in enc.block_keys.iter_mut() {
             for level in rule.iter_mut() {
                 let cell = &rec[c];
-                let v = if cell.is_empty() { 0 } else { u64::from_str_radix(cell, 16).map_err(|_| fmt(format!("line {line}: bad blocking token")))? };
+                let v = if cell.is_empty() {
+                    0
+                } else {
+                    u64::from_str_radix(cell, 16)
+                        .map_err(|_| fmt(format!("line {line}: bad blocking token")))?
+                };
                 level.push(v);
                 c += 1;
             }

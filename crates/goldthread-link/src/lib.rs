@@ -41,6 +41,7 @@ pub mod bloom;
 pub mod compare;
 pub mod error;
 pub mod evaluate;
+pub mod incremental;
 pub mod io;
 pub mod model;
 pub mod normalize;
@@ -54,6 +55,7 @@ pub mod train;
 
 pub use error::{BadRow, LinkError, Result};
 pub use evaluate::{evaluate, Quality};
+pub use incremental::{households, link_incremental, IncrementalOutput};
 pub use model::{Explanation, Model, Scorer};
 pub use pipeline::{clusters, run, LinkOptions, LinkOutput, ScoredPair};
 pub use prepare::Prepared;

@@ -86,7 +86,14 @@ impl Explanation {
     pub fn to_compact(&self) -> String {
         self.fields
             .iter()
-            .map(|c| format!("{}:{}({:+.1})", c.field, c.level, c.weight + c.tf_adjustment))
+            .map(|c| {
+                format!(
+                    "{}:{}({:+.1})",
+                    c.field,
+                    c.level,
+                    c.weight + c.tf_adjustment
+                )
+            })
             .collect::<Vec<_>>()
             .join("; ")
     }
@@ -100,7 +107,9 @@ pub fn probability(weight: f64) -> f64 {
 /// Packs per-field levels into one integer.
 #[inline]
 pub fn pack(levels: impl Iterator<Item = u8>) -> u64 {
-    levels.enumerate().fold(0u64, |acc, (f, l)| acc | (u64::from(l) << (BITS * f as u32)))
+    levels.enumerate().fold(0u64, |acc, (f, l)| {
+        acc | (u64::from(l) << (BITS * f as u32))
+    })
 }
 
 /// Level of field `f` in a packed pattern.
@@ -116,7 +125,13 @@ pub fn pattern(prep: &Prepared, i: u32, j: u32) -> u64 {
     let mut p = pack(prep.fields.iter().map(|f| compare(f, &prep.aliases, i, j)));
     if let Some((g, s)) = prep.name_pair {
         if unpack(p, g) == 1 && unpack(p, s) == 1 && prep.names_swapped(i, j) {
-            let top = |f: usize| u64::from(crate::compare::level_labels(prep.fields[f].spec.kind, prep.fields[f].encoded).len() as u8 - 1);
+            let top = |f: usize| {
+                u64::from(
+                    crate::compare::level_labels(prep.fields[f].spec.kind, prep.fields[f].encoded)
+                        .len() as u8
+                        - 1,
+                )
+            };
             p &= !(0xf << (BITS * g as u32)) & !(0xf << (BITS * s as u32));
             p |= top(g) << (BITS * g as u32) | top(s) << (BITS * s as u32);
         }
@@ -205,7 +220,11 @@ impl<'a> Scorer<'a> {
             .enumerate()
             .map(|(f, fm)| {
                 let level = unpack(pat, f);
-                let tf = if fm.term_frequency { self.tf_adjustment(f, level, i) } else { 0.0 };
+                let tf = if fm.term_frequency {
+                    self.tf_adjustment(f, level, i)
+                } else {
+                    0.0
+                };
                 Contribution {
                     field: fm.name.clone(),
                     level: fm.labels[level as usize].clone(),
@@ -233,6 +252,11 @@ pub fn prior_weight(prior: f64) -> f64 {
 pub fn labels_of(prep: &Prepared) -> Vec<Vec<String>> {
     prep.fields
         .iter()
-        .map(|f| level_labels(f.spec.kind, f.encoded).iter().map(|s| s.to_string()).collect())
+        .map(|f| {
+            level_labels(f.spec.kind, f.encoded)
+                .iter()
+                .map(|s| s.to_string())
+                .collect()
+        })
         .collect()
 }

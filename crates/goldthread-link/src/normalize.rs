@@ -331,7 +331,10 @@ mod tests {
     #[test]
     fn addresses() {
         assert_eq!(normalize_address("12, High St."), "12 high street");
-        assert_eq!(normalize_address("Flat 3/12 Mill Rd"), "flat 3 12 mill road");
+        assert_eq!(
+            normalize_address("Flat 3/12 Mill Rd"),
+            "flat 3 12 mill road"
+        );
         assert_eq!(clean_name("O'Neil-Smith "), "oneil smith");
     }
 }

@@ -76,7 +76,9 @@ pub fn default_max_pairs(prep: &Prepared) -> u64 {
 pub fn run(spec: &LinkSpec, prep: &Prepared, opts: &LinkOptions) -> crate::Result<LinkOutput> {
     let mut timings = Vec::new();
     let t = Instant::now();
-    let max_pairs = spec.max_pairs_per_rule.unwrap_or_else(|| default_max_pairs(prep));
+    let max_pairs = spec
+        .max_pairs_per_rule
+        .unwrap_or_else(|| default_max_pairs(prep));
     let mut blocking = Blocking::build(spec, prep, max_pairs)?;
     let candidates = blocking.count_new_pairs();
     timings.push(("blocking", t.elapsed()));
@@ -118,16 +120,29 @@ pub fn run(spec: &LinkSpec, prep: &Prepared, opts: &LinkOptions) -> crate::Resul
 }
 
 /// Scores every candidate pair and keeps those above the review or match threshold.
-fn score_all(prep: &Prepared, blocking: &Blocking, model: &Model, opts: &LinkOptions) -> (Vec<ScoredPair>, Vec<ScoredPair>) {
+fn score_all(
+    prep: &Prepared,
+    blocking: &Blocking,
+    model: &Model,
+    opts: &LinkOptions,
+) -> (Vec<ScoredPair>, Vec<ScoredPair>) {
     let scorer = Scorer::new(model, prep);
-    let keep_from = opts.review_from.unwrap_or(opts.threshold).min(opts.threshold);
+    let keep_from = opts
+        .review_from
+        .unwrap_or(opts.threshold)
+        .min(opts.threshold);
     blocking.fold_pairs(
         || (Vec::new(), Vec::new()),
         |acc, i, j, _| {
             let (w, _) = scorer.score(i, j);
             let p = probability(w);
             if p >= keep_from {
-                let pair = ScoredPair { left: i, right: j, weight: w, probability: p };
+                let pair = ScoredPair {
+                    left: i,
+                    right: j,
+                    weight: w,
+                    probability: p,
+                };
                 if p >= opts.threshold {
                     acc.0.push(pair);
                 } else {
@@ -182,7 +197,9 @@ pub struct UnionFind {
 impl UnionFind {
     /// `n` singletons.
     pub fn new(n: usize) -> Self {
-        UnionFind { parent: (0..n as u32).collect() }
+        UnionFind {
+            parent: (0..n as u32).collect(),
+        }
     }
 
     /// Representative of `x`.

@@ -162,7 +162,9 @@ impl Prepared {
     /// True when record `i`'s given name is `j`'s surname and the other way round.
     #[inline]
     pub fn names_swapped(&self, i: u32, j: u32) -> bool {
-        let Some((g, s)) = self.name_pair else { return false };
+        let Some((g, s)) = self.name_pair else {
+            return false;
+        };
         let (g, s) = (&self.fields[g], &self.fields[s]);
         fn part(f: &PreparedField, r: u32) -> Option<&Part> {
             match f.values[r as usize] {
@@ -189,7 +191,13 @@ fn column_indices(f: &FieldSpec, tables: &[&Table]) -> Result<Vec<Vec<usize>>> {
                 .iter()
                 .map(|c| {
                     t.column_index(c).ok_or_else(|| {
-                        let which = if tables.len() == 1 { "input" } else if side == 0 { "left input" } else { "right input" };
+                        let which = if tables.len() == 1 {
+                            "input"
+                        } else if side == 0 {
+                            "left input"
+                        } else {
+                            "right input"
+                        };
                         LinkError::Spec(format!(
                             "field '{}': column '{c}' not found in the {which} (columns: {})",
                             f.name,
@@ -217,7 +225,11 @@ fn prepare_field(f: &FieldSpec, tables: &[&Table], aliases: &AliasTable) -> Resu
             } else {
                 // Address components stay apart so they can be compared one by one;
                 // other multi-column fields are joined with a space.
-                let sep = if f.kind == FieldKind::Address { COMPONENT } else { ' ' };
+                let sep = if f.kind == FieldKind::Address {
+                    COMPONENT
+                } else {
+                    ' '
+                };
                 joined.clear();
                 for (k, &c) in cols.iter().enumerate() {
                     if k > 0 {
@@ -260,7 +272,10 @@ fn prepare_field(f: &FieldSpec, tables: &[&Table], aliases: &AliasTable) -> Resu
         .par_iter()
         .map(|t| make_entry(f, t, aliases))
         .collect();
-    let values: Vec<u32> = raw_of_record.iter().map(|&r| raw_to_entry[r as usize]).collect();
+    let values: Vec<u32> = raw_of_record
+        .iter()
+        .map(|&r| raw_to_entry[r as usize])
+        .collect();
     let frequency = frequencies(&values, entries.len());
     Ok(PreparedField {
         spec: f.clone(),
@@ -312,7 +327,10 @@ pub fn clean_value(kind: FieldKind, raw: &str) -> String {
             None => normalize::clean_identifier(raw),
         },
         FieldKind::Address if raw.contains(COMPONENT) => {
-            let parts: Vec<String> = raw.split(COMPONENT).map(normalize::normalize_address).collect();
+            let parts: Vec<String> = raw
+                .split(COMPONENT)
+                .map(normalize::normalize_address)
+                .collect();
             if parts.iter().all(|p| p.is_empty()) {
                 String::new()
             } else {
@@ -357,9 +375,17 @@ pub fn part_keys(kind: FieldKind, text: &str, aliases: &AliasTable) -> [u64; 3] 
             let g = |k: usize| groups.get(k).map(|&x| u64::from(x) + 1).unwrap_or(0);
             [u64::from(normalize::soundex(text)), g(0) | (g(1) << 32), 0]
         }
-        FieldKind::DateOfBirth => [parse_date(text).map(|d| u64::from(d.packed())).unwrap_or(0), 0, 0],
+        FieldKind::DateOfBirth => [
+            parse_date(text).map(|d| u64::from(d.packed())).unwrap_or(0),
+            0,
+            0,
+        ],
         FieldKind::Postcode => match parse_uk_postcode(text) {
-            Some(p) => [hash_text(&p.sector), hash_text(&p.district), hash_text(&p.area)],
+            Some(p) => [
+                hash_text(&p.sector),
+                hash_text(&p.district),
+                hash_text(&p.area),
+            ],
             None => [0, 0, 0],
         },
         _ => [0, 0, 0],

@@ -41,12 +41,22 @@ impl FieldKind {
     /// True for kinds that describe where someone lives; their agreements are
     /// correlated, so training leaves them all out under a rule that blocks on one.
     pub fn is_location(self) -> bool {
-        matches!(self, FieldKind::Postcode | FieldKind::Address | FieldKind::Town | FieldKind::Uprn | FieldKind::Category)
+        matches!(
+            self,
+            FieldKind::Postcode
+                | FieldKind::Address
+                | FieldKind::Town
+                | FieldKind::Uprn
+                | FieldKind::Category
+        )
     }
 
     /// True for name kinds, where term-frequency adjustment is on by default.
     pub fn is_name(self) -> bool {
-        matches!(self, FieldKind::GivenName | FieldKind::Surname | FieldKind::Name)
+        matches!(
+            self,
+            FieldKind::GivenName | FieldKind::Surname | FieldKind::Name
+        )
     }
 }
 
@@ -181,7 +191,7 @@ impl LinkSpec {
 
     /// Writes the specification as TOML, for the user to save and edit.
     pub fn to_toml(&self) -> String {
-        toml::to_string_pretty(self).unwrap_or_default()
+        toml::to_string(self).unwrap_or_default()
     }
 
     /// Checks field names are unique, fields have columns and rules name known fields.
@@ -194,7 +204,10 @@ impl LinkSpec {
         }
         for (i, f) in self.fields.iter().enumerate() {
             if f.columns.is_empty() {
-                return Err(LinkError::Spec(format!("field '{}' has no columns", f.name)));
+                return Err(LinkError::Spec(format!(
+                    "field '{}' has no columns",
+                    f.name
+                )));
             }
             if self.fields[..i].iter().any(|g| g.name == f.name) {
                 return Err(LinkError::Spec(format!("field '{}' appears twice", f.name)));
@@ -205,7 +218,10 @@ impl LinkSpec {
         }
         for r in &self.blocking {
             if r.keys.is_empty() {
-                return Err(LinkError::Spec(format!("blocking rule '{}' has no keys", r.name)));
+                return Err(LinkError::Spec(format!(
+                    "blocking rule '{}' has no keys",
+                    r.name
+                )));
             }
             for k in r.keys.iter().chain(&r.refine_with) {
                 self.key_part(k)?;
@@ -232,7 +248,11 @@ impl LinkSpec {
                 "blocking key '{key}': unknown transform '{t}' (use exact, soundex, initial, year, sector, district)"
             ))
         })?;
-        Ok(KeyPart { field, other, transform })
+        Ok(KeyPart {
+            field,
+            other,
+            transform,
+        })
     }
 
     /// Infers a specification from column names; `id_column` overrides the id guess.
@@ -288,8 +308,16 @@ fn squash(h: &str) -> String {
 pub(crate) fn is_id_column(h: &str) -> bool {
     matches!(
         squash(h).as_str(),
-        "id" | "recid" | "recordid" | "personid" | "patientid" | "rowid" | "uniqueid" | "localid"
-            | "clientid" | "applicantid" | "claimantid"
+        "id" | "recid"
+            | "recordid"
+            | "personid"
+            | "patientid"
+            | "rowid"
+            | "uniqueid"
+            | "localid"
+            | "clientid"
+            | "applicantid"
+            | "claimantid"
     )
 }
 
@@ -308,11 +336,19 @@ fn infer_kind(h: &str) -> Option<FieldKind> {
         "suburb" | "town" | "city" | "locality" | "posttown" | "village" => FieldKind::Town,
         "nhsnumber" | "nhsno" | "nhs" | "nhsnum" => FieldKind::NhsNumber,
         "uprn" | "propertyreference" | "propertyref" => FieldKind::Uprn,
-        "socsecid" | "ssn" | "socialsecuritynumber" | "nino" | "nationalinsurancenumber"
-        | "ninumber" | "chinumber" => FieldKind::Identifier,
+        "socsecid"
+        | "ssn"
+        | "socialsecuritynumber"
+        | "nino"
+        | "nationalinsurancenumber"
+        | "ninumber"
+        | "chinumber" => FieldKind::Identifier,
         "state" | "county" | "region" => FieldKind::Category,
-        _ if s.starts_with("address") || s.starts_with("addr") || s.starts_with("street")
-            || s.starts_with("housenumber") || s.starts_with("house") =>
+        _ if s.starts_with("address")
+            || s.starts_with("addr")
+            || s.starts_with("street")
+            || s.starts_with("housenumber")
+            || s.starts_with("house") =>
         {
             FieldKind::Address
         }
@@ -338,7 +374,10 @@ fn location_fields(cols: &[(String, FieldKind)]) -> Vec<FieldSpec> {
     out.push(FieldSpec::new("address", FieldKind::Address, &names));
     for kind in [FieldKind::Postcode, FieldKind::Address, FieldKind::Uprn] {
         if let Some((c, _)) = cols.iter().find(|(_, k)| *k == kind) {
-            out.push(FieldSpec { compare: Some(false), ..FieldSpec::new(c.trim(), kind, &[c.as_str()]) });
+            out.push(FieldSpec {
+                compare: Some(false),
+                ..FieldSpec::new(c.trim(), kind, &[c.as_str()])
+            });
         }
     }
     out
@@ -349,7 +388,10 @@ fn infer_blocking(fields: &[FieldSpec]) -> Vec<BlockingRule> {
         // Prefer a single-column field (the block-only postcode or first address line).
         let mut matching = fields.iter().filter(|f| f.kind == kind);
         let first = matching.clone().next();
-        matching.find(|f| f.columns.len() == 1).or(first).map(|f| f.name.clone())
+        matching
+            .find(|f| f.columns.len() == 1)
+            .or(first)
+            .map(|f| f.name.clone())
     };
     let given = find(FieldKind::GivenName).or_else(|| find(FieldKind::Name));
     let surname = find(FieldKind::Surname);
@@ -365,6 +407,21 @@ fn infer_blocking(fields: &[FieldSpec]) -> Vec<BlockingRule> {
     }
     let mut rules = Vec::new();
     let mut rule = |name: &str, keys: Vec<String>, refine_with: Vec<String>| {
+        // Refining by a field the rule already uses would change nothing.
+        let field_of = |k: &str| k.split(':').next().unwrap_or("").to_string();
+        let used: Vec<String> = keys
+            .iter()
+            .flat_map(|k| {
+                field_of(k)
+                    .split('|')
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let refine_with = refine_with
+            .into_iter()
+            .filter(|r| !used.contains(&field_of(r)))
+            .collect();
         rules.push(BlockingRule {
             name: name.to_string(),
             keys,
@@ -377,10 +434,18 @@ fn infer_blocking(fields: &[FieldSpec]) -> Vec<BlockingRule> {
         }
     }
     if let (Some(d), Some(s)) = (&dob, &surname) {
-        rule("date of birth + surname initial", vec![d.clone(), format!("{s}:initial")], refine.clone());
+        rule(
+            "date of birth + surname initial",
+            vec![d.clone(), format!("{s}:initial")],
+            refine.clone(),
+        );
     }
     if let (Some(d), Some(g)) = (&dob, &given) {
-        rule("date of birth + given name initial", vec![d.clone(), format!("{g}:initial")], refine.clone());
+        rule(
+            "date of birth + given name initial",
+            vec![d.clone(), format!("{g}:initial")],
+            refine.clone(),
+        );
     }
     if let (Some(s), Some(g)) = (&surname, &given) {
         rule(
@@ -390,27 +455,55 @@ fn infer_blocking(fields: &[FieldSpec]) -> Vec<BlockingRule> {
         );
     }
     if let (Some(d), Some(s), Some(g)) = (&dob, &surname, &given) {
-        rule("date of birth + name initials in either order", vec![d.clone(), format!("{g}|{s}:initial")], refine.clone());
+        rule(
+            "date of birth + name initials in either order",
+            vec![d.clone(), format!("{g}|{s}:initial")],
+            refine.clone(),
+        );
     }
     if let (Some(d), Some(p)) = (&dob, &postcode) {
-        rule("date of birth + postcode district", vec![d.clone(), format!("{p}:district")], refine.clone());
+        rule(
+            "date of birth + postcode district",
+            vec![d.clone(), format!("{p}:district")],
+            refine.clone(),
+        );
     }
     if let (Some(s), Some(a)) = (&surname, &address) {
-        rule("surname sound + first address field", vec![format!("{s}:soundex"), a.clone()], refine.clone());
+        rule(
+            "surname sound + first address field",
+            vec![format!("{s}:soundex"), a.clone()],
+            refine.clone(),
+        );
     }
     if let (Some(p), Some(a)) = (&postcode, &address) {
-        rule("postcode + first address field", vec![p.clone(), a.clone()], refine.clone());
+        rule(
+            "postcode + first address field",
+            vec![p.clone(), a.clone()],
+            refine.clone(),
+        );
     }
     if let (Some(p), Some(g)) = (&postcode, &given) {
-        rule("postcode + given name initial", vec![p.clone(), format!("{g}:initial")], refine.clone());
+        rule(
+            "postcode + given name initial",
+            vec![p.clone(), format!("{g}:initial")],
+            refine.clone(),
+        );
     }
     if let (Some(p), Some(s)) = (&postcode, &surname) {
-        rule("postcode + surname initial", vec![p.clone(), format!("{s}:initial")], refine.clone());
+        rule(
+            "postcode + surname initial",
+            vec![p.clone(), format!("{s}:initial")],
+            refine.clone(),
+        );
     }
     drop(rule);
     if rules.is_empty() {
         let mut rule = |name: &str, keys: Vec<String>, refine_with: Vec<String>| {
-            rules.push(BlockingRule { name: name.to_string(), keys, refine_with })
+            rules.push(BlockingRule {
+                name: name.to_string(),
+                keys,
+                refine_with,
+            })
         };
         if let Some(d) = &dob {
             rule("date of birth", vec![d.clone()], refine.clone());
@@ -432,8 +525,17 @@ mod tests {
     #[test]
     fn infers_febrl_columns() {
         let h = header(&[
-            "rec_id", "given_name", "surname", "street_number", "address_1", "address_2", "suburb",
-            "postcode", "state", "date_of_birth", "soc_sec_id",
+            "rec_id",
+            "given_name",
+            "surname",
+            "street_number",
+            "address_1",
+            "address_2",
+            "suburb",
+            "postcode",
+            "state",
+            "date_of_birth",
+            "soc_sec_id",
         ]);
         let spec = LinkSpec::infer(&h, None).unwrap();
         assert_eq!(spec.id_column.as_deref(), Some("rec_id"));

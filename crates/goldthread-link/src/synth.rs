@@ -25,7 +25,12 @@ pub struct SynthOptions {
 
 impl Default for SynthOptions {
     fn default() -> Self {
-        SynthOptions { n: 10_000, seed: 1, overlap: 0.8, corruption: 1.0 }
+        SynthOptions {
+            n: 10_000,
+            seed: 1,
+            overlap: 0.8,
+            corruption: 1.0,
+        }
     }
 }
 
@@ -42,7 +47,14 @@ pub struct SynthOutput {
 
 /// Column names of the generated files (the id column is `id`).
 pub const COLUMNS: &[&str] = &[
-    "given_name", "surname", "date_of_birth", "sex", "address_line_1", "town", "postcode", "uprn",
+    "given_name",
+    "surname",
+    "date_of_birth",
+    "sex",
+    "address_line_1",
+    "town",
+    "postcode",
+    "uprn",
 ];
 
 #[derive(Clone)]
@@ -78,7 +90,9 @@ fn zipf<'a>(rng: &mut ChaCha8Rng, list: &'a [&'a str]) -> &'a str {
 
 fn tail_name(rng: &mut ChaCha8Rng) -> String {
     let k = rng.gen_range(2..=3);
-    (0..k).map(|_| *SYLLABLES.choose(rng).unwrap_or(&"ash")).collect()
+    (0..k)
+        .map(|_| *SYLLABLES.choose(rng).unwrap_or(&"ash"))
+        .collect()
 }
 
 fn surname(rng: &mut ChaCha8Rng) -> String {
@@ -110,7 +124,13 @@ fn person(seed: u64, i: u64, households: u64) -> Person {
     let year = rng.gen_range(1930..=2015);
     let month = rng.gen_range(1..=12);
     let day = rng.gen_range(1..=days_in(month));
-    Person { given, surname, dob: (year, month, day), sex, household }
+    Person {
+        given,
+        surname,
+        dob: (year, month, day),
+        sex,
+        household,
+    }
 }
 
 fn days_in(month: u32) -> u32 {
@@ -181,10 +201,12 @@ fn row(seed: u64, stream: u64, i: u64, p: &Person, households: u64, strength: f6
     let (mut y, mut m, mut d) = p.dob;
     let mut household = p.household;
     let mut dob_missing = false;
-    let flags: Vec<bool> = [0.08, 0.08, 0.06, 0.02, 0.03, 0.03, 0.02, 0.02, 0.02, 0.10, 0.03, 0.02, 0.03, 0.02]
-        .iter()
-        .map(|&q| chance(q))
-        .collect();
+    let flags: Vec<bool> = [
+        0.08, 0.08, 0.06, 0.02, 0.03, 0.03, 0.02, 0.02, 0.02, 0.10, 0.03, 0.02, 0.03, 0.02,
+    ]
+    .iter()
+    .map(|&q| chance(q))
+    .collect();
     let mut r = rng_for(seed, stream + 100, i);
     if flags[0] {
         given = typo(&mut r, &given);
@@ -245,8 +267,21 @@ fn row(seed: u64, stream: u64, i: u64, p: &Person, households: u64, strength: f6
     } else {
         format!("{y:04}-{m:02}-{d:02}")
     };
-    let sex = if flags[13] { String::new() } else { p.sex.to_string() };
-    vec![cap(&given), cap(&sur), dob, sex, a.line1, cap(&a.town), postcode, a.uprn.to_string()]
+    let sex = if flags[13] {
+        String::new()
+    } else {
+        p.sex.to_string()
+    };
+    vec![
+        cap(&given),
+        cap(&sur),
+        dob,
+        sex,
+        a.line1,
+        cap(&a.town),
+        postcode,
+        a.uprn.to_string(),
+    ]
 }
 
 /// Generates the two files and their true pairs.
@@ -256,7 +291,16 @@ pub fn generate(opts: &SynthOptions) -> SynthOutput {
     let households = (2 * n / 5).max(1);
     let left_rows: Vec<Vec<String>> = (0..n)
         .into_par_iter()
-        .map(|i| row(seed, 10, i, &person(seed, i, households), households, opts.corruption * 0.3))
+        .map(|i| {
+            row(
+                seed,
+                10,
+                i,
+                &person(seed, i, households),
+                households,
+                opts.corruption * 0.3,
+            )
+        })
         .collect();
     // Right file: copies of a share of left people, then new people; shuffled.
     let mut picker = rng_for(seed, 5, 0);
@@ -270,7 +314,16 @@ pub fn generate(opts: &SynthOptions) -> SynthOutput {
     let right_rows: Vec<Vec<String>> = sources
         .par_iter()
         .enumerate()
-        .map(|(k, &src)| row(seed, 20, k as u64, &person(seed, src, households), households, opts.corruption))
+        .map(|(k, &src)| {
+            row(
+                seed,
+                20,
+                k as u64,
+                &person(seed, src, households),
+                households,
+                opts.corruption,
+            )
+        })
         .collect();
     let mut left = Table::new(COLUMNS.iter().map(|s| s.to_string()).collect());
     for (i, r) in left_rows.iter().enumerate() {
@@ -296,7 +349,12 @@ mod tests {
 
     #[test]
     fn deterministic_and_sized() {
-        let o = SynthOptions { n: 500, seed: 7, overlap: 0.3, corruption: 1.0 };
+        let o = SynthOptions {
+            n: 500,
+            seed: 7,
+            overlap: 0.3,
+            corruption: 1.0,
+        };
         let a = generate(&o);
         let b = generate(&o);
         assert_eq!(a.left.len(), 500);
@@ -309,7 +367,9 @@ mod tests {
             }
         }
         let pc = a.left.column_index("postcode").unwrap();
-        let valid = (0..500).filter(|&i| crate::normalize::parse_uk_postcode(a.left.cell(i, pc)).is_some()).count();
+        let valid = (0..500)
+            .filter(|&i| crate::normalize::parse_uk_postcode(a.left.cell(i, pc)).is_some())
+            .count();
         assert!(valid > 450, "{valid} valid postcodes");
     }
 }

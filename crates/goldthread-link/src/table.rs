@@ -107,7 +107,9 @@ impl Table {
 
     /// Index of a column by name (case-insensitive).
     pub fn column_index(&self, name: &str) -> Option<usize> {
-        self.header.iter().position(|h| h.eq_ignore_ascii_case(name))
+        self.header
+            .iter()
+            .position(|h| h.eq_ignore_ascii_case(name))
     }
 
     /// Cell at row `i`, column `c`.

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::blocking::Blocking;
-use crate::model::{labels_of, pattern, probability, prior_weight, unpack, FieldModel, Model};
+use crate::model::{labels_of, pattern, prior_weight, probability, unpack, FieldModel, Model};
 use crate::prepare::Prepared;
 use crate::LinkError;
 
@@ -28,7 +28,12 @@ pub struct TrainOptions {
 
 impl Default for TrainOptions {
     fn default() -> Self {
-        TrainOptions { u_pairs: 600_000, em_pairs: 4_000_000, seed: 42, allow_degenerate: false }
+        TrainOptions {
+            u_pairs: 600_000,
+            em_pairs: 4_000_000,
+            seed: 42,
+            allow_degenerate: false,
+        }
     }
 }
 
@@ -106,17 +111,27 @@ fn exact_u(prep: &Prepared, f: usize, u: &mut [f64]) {
             }
         }
     }
-    let (tl, tr): (f64, f64) = (left.iter().map(|&c| f64::from(c)).sum(), right.iter().map(|&c| f64::from(c)).sum());
+    let (tl, tr): (f64, f64) = (
+        left.iter().map(|&c| f64::from(c)).sum(),
+        right.iter().map(|&c| f64::from(c)).sum(),
+    );
     let exact = if prep.is_link() {
         if tl == 0.0 || tr == 0.0 {
             return;
         }
-        left.iter().zip(&right).map(|(&a, &b)| f64::from(a) * f64::from(b)).sum::<f64>() / (tl * tr)
+        left.iter()
+            .zip(&right)
+            .map(|(&a, &b)| f64::from(a) * f64::from(b))
+            .sum::<f64>()
+            / (tl * tr)
     } else {
         if tl < 2.0 {
             return;
         }
-        left.iter().map(|&a| f64::from(a) * (f64::from(a) - 1.0)).sum::<f64>() / (tl * (tl - 1.0))
+        left.iter()
+            .map(|&a| f64::from(a) * (f64::from(a) - 1.0))
+            .sum::<f64>()
+            / (tl * (tl - 1.0))
     };
     let top = u.len() - 1;
     let exact = exact.clamp(1e-12, 0.999_999);
@@ -187,7 +202,11 @@ fn em(patterns: &[(u64, f64)], u: &[Vec<f64>], free: &[usize]) -> EmFit {
             // Start with most matches agreeing exactly.
             let mut v = vec![0.0; k];
             for (l, x) in v.iter_mut().enumerate().skip(1) {
-                *x = if l == k - 1 { 0.8 } else { 0.2 / (k - 2).max(1) as f64 };
+                *x = if l == k - 1 {
+                    0.8
+                } else {
+                    0.2 / (k - 2).max(1) as f64
+                };
             }
             v
         })
@@ -201,7 +220,13 @@ fn em(patterns: &[(u64, f64)], u: &[Vec<f64>], free: &[usize]) -> EmFit {
         let lbf: Vec<Vec<f64>> = m
             .iter()
             .zip(u)
-            .map(|(mf, uf)| mf.iter().zip(uf).enumerate().map(|(l, (a, b))| if l == 0 { 0.0 } else { (a / b).ln() }).collect())
+            .map(|(mf, uf)| {
+                mf.iter()
+                    .zip(uf)
+                    .enumerate()
+                    .map(|(l, (a, b))| if l == 0 { 0.0 } else { (a / b).ln() })
+                    .collect()
+            })
             .collect();
         let prior = (lambda / (1.0 - lambda)).ln();
         for &(pat, count) in patterns {
@@ -219,7 +244,12 @@ fn em(patterns: &[(u64, f64)], u: &[Vec<f64>], free: &[usize]) -> EmFit {
         let mut change = (new_lambda - lambda).abs();
         for &f in free {
             let nm = normalise_levels(&acc[f], 0.01);
-            change = change.max(nm.iter().zip(&m[f]).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max));
+            change = change.max(
+                nm.iter()
+                    .zip(&m[f])
+                    .map(|(a, b)| (a - b).abs())
+                    .fold(0.0, f64::max),
+            );
             m[f] = nm;
         }
         lambda = new_lambda;
@@ -227,22 +257,35 @@ fn em(patterns: &[(u64, f64)], u: &[Vec<f64>], free: &[usize]) -> EmFit {
             break;
         }
     }
-    EmFit { m, lambda, pairs: total }
+    EmFit {
+        m,
+        lambda,
+        pairs: total,
+    }
 }
 
 /// Fits m per blocking rule and averages the estimates, weighted by the
 /// number of matches each rule is thought to hold.
-fn fit_m(counts: &PatternCounts, u: &[Vec<f64>], blocking: &Blocking) -> (Vec<Vec<f64>>, Vec<String>) {
+fn fit_m(
+    counts: &PatternCounts,
+    u: &[Vec<f64>],
+    blocking: &Blocking,
+) -> (Vec<Vec<f64>>, Vec<String>) {
     let n_fields = u.len();
     let mut sum: Vec<Vec<f64>> = u.iter().map(|x| vec![0.0; x.len()]).collect();
     let mut weight = vec![0.0; n_fields];
-    let mut notes = Vec::new();
+    let notes = Vec::new();
     // Rules that block on where people live gather households, whose members
     // share surnames: their non-matches break the independence EM relies on.
     // Use them only for fields that no other rule leaves free.
-    let location_rule: Vec<bool> = (0..blocking.rules()).map(|r| blocking.rule_is_location(r)).collect();
+    let location_rule: Vec<bool> = (0..blocking.rules())
+        .map(|r| blocking.rule_is_location(r))
+        .collect();
     let covered: Vec<bool> = (0..n_fields)
-        .map(|f| (0..blocking.rules()).any(|r| !location_rule[r] && !blocking.rule_fields[r].contains(&f)))
+        .map(|f| {
+            (0..blocking.rules())
+                .any(|r| !location_rule[r] && !blocking.rule_fields[r].contains(&f))
+        })
         .collect();
     for r in 0..blocking.rules() {
         let mut merged: FxHashMap<u64, f64> = FxHashMap::default();
@@ -260,12 +303,6 @@ fn fit_m(counts: &PatternCounts, u: &[Vec<f64>], blocking: &Blocking) -> (Vec<Ve
         }
         let fit = em(&pats, u, &free);
         let matches = fit.lambda * fit.pairs;
-        if fit.lambda > 0.98 && fit.pairs > 100.0 {
-            notes.push(format!(
-                "blocking rule '{}': nearly every candidate pair looks like a match (share {:.3})",
-                blocking.reports[r].name, fit.lambda
-            ));
-        }
         for &f in &free {
             for (s, x) in sum[f].iter_mut().zip(&fit.m[f]) {
                 *s += matches * x;
@@ -286,7 +323,10 @@ fn fit_m(counts: &PatternCounts, u: &[Vec<f64>], blocking: &Blocking) -> (Vec<Ve
             if weight[f] > 0.0 {
                 sum[f].iter().map(|s| s / weight[f]).collect()
             } else {
-                fallback.as_ref().map(|fit| fit.m[f].clone()).unwrap_or_else(|| u[f].clone())
+                fallback
+                    .as_ref()
+                    .map(|fit| fit.m[f].clone())
+                    .unwrap_or_else(|| u[f].clone())
             }
         })
         .collect();
@@ -296,12 +336,21 @@ fn fit_m(counts: &PatternCounts, u: &[Vec<f64>], blocking: &Blocking) -> (Vec<Ve
 /// Estimates the prior match rate over all pairs by a fixed point: the
 /// expected number of matches is the sum of match probabilities over
 /// candidate pairs (pairs outside the blocks are taken as non-matches).
-fn fit_prior(counts: &PatternCounts, fields: &[FieldModel], fraction: f64, total_pairs: f64) -> f64 {
+fn fit_prior(
+    counts: &PatternCounts,
+    fields: &[FieldModel],
+    fraction: f64,
+    total_pairs: f64,
+) -> f64 {
     let scale = 1.0 / fraction.max(1e-12);
     let weights: Vec<(f64, f64)> = counts
         .iter()
         .map(|((p, _), c)| {
-            let w: f64 = fields.iter().enumerate().map(|(f, fm)| fm.weight(unpack(*p, f))).sum();
+            let w: f64 = fields
+                .iter()
+                .enumerate()
+                .map(|(f, fm)| fm.weight(unpack(*p, f)))
+                .sum();
             (w, c * scale)
         })
         .collect();
@@ -347,7 +396,14 @@ pub fn train_unsupervised(
 ) -> crate::Result<Model> {
     let u = estimate_u(prep, opts.u_pairs, opts.seed);
     let (m, notes) = fit_m(counts, &u, blocking);
-    finish(prep, counts, fraction, field_models(prep, m, u), notes, opts)
+    finish(
+        prep,
+        counts,
+        fraction,
+        field_models(prep, m, u),
+        notes,
+        opts,
+    )
 }
 
 /// Trains m from known matching pairs (record numbers), u from random pairs.
@@ -369,7 +425,14 @@ pub fn train_with_labels(
     // A handful of labels leaves many levels unseen: a pseudo-count of one
     // keeps their m from being zero.
     let m = acc.iter().map(|a| normalise_levels(a, 1.0)).collect();
-    finish(prep, counts, fraction, field_models(prep, m, u), Vec::new(), opts)
+    finish(
+        prep,
+        counts,
+        fraction,
+        field_models(prep, m, u),
+        Vec::new(),
+        opts,
+    )
 }
 
 fn finish(
@@ -382,7 +445,12 @@ fn finish(
 ) -> crate::Result<Model> {
     let total = prep.total_pairs();
     let prior = fit_prior(counts, &fields, fraction, total);
-    let model = Model { fields, prior, expected_matches: prior * total, warnings: Vec::new() };
+    let model = Model {
+        fields,
+        prior,
+        expected_matches: prior * total,
+        warnings: Vec::new(),
+    };
     let (fatal, mild) = diagnose(prep, &model, counts, fraction);
     warnings.extend(mild);
     if !fatal.is_empty() && !opts.allow_degenerate {
@@ -393,23 +461,49 @@ fn finish(
 }
 
 /// Looks for estimates that cannot be trusted; returns (fatal, mild) findings.
-pub fn diagnose(prep: &Prepared, model: &Model, counts: &PatternCounts, fraction: f64) -> (Vec<String>, Vec<String>) {
+pub fn diagnose(
+    prep: &Prepared,
+    model: &Model,
+    counts: &PatternCounts,
+    fraction: f64,
+) -> (Vec<String>, Vec<String>) {
     let mut fatal = Vec::new();
     let mut mild = Vec::new();
     let mut useless = 0;
-    let compared: Vec<&FieldModel> = model.fields.iter().zip(&prep.fields).filter(|(_, p)| p.compared).map(|(f, _)| f).collect();
+    let compared: Vec<&FieldModel> = model
+        .fields
+        .iter()
+        .zip(&prep.fields)
+        .filter(|(_, p)| p.compared)
+        .map(|(f, _)| f)
+        .collect();
     for f in compared.iter().copied() {
-        let tv: f64 = f.m.iter().zip(&f.u).skip(1).map(|(m, u)| (m - u).abs()).sum::<f64>() / 2.0;
+        let tv: f64 =
+            f.m.iter()
+                .zip(&f.u)
+                .skip(1)
+                .map(|(m, u)| (m - u).abs())
+                .sum::<f64>()
+                / 2.0;
         let top = f.top() as usize;
         if tv < 0.05 {
             useless += 1;
-            mild.push(format!("field '{}': m and u are indistinguishable (agreement tells nothing)", f.name));
+            mild.push(format!(
+                "field '{}': m and u are indistinguishable (agreement tells nothing)",
+                f.name
+            ));
         } else if f.m[top] < f.u[top] {
-            mild.push(format!("field '{}': exact agreement is estimated as evidence against a match", f.name));
+            mild.push(format!(
+                "field '{}': exact agreement is estimated as evidence against a match",
+                f.name
+            ));
         }
     }
     if useless == compared.len() {
-        fatal.push("m and u are indistinguishable for every field: the data cannot tell matches apart".into());
+        fatal.push(
+            "m and u are indistinguishable for every field: the data cannot tell matches apart"
+                .into(),
+        );
     }
     let smaller = if prep.is_link() {
         prep.n_left.min(prep.len() - prep.n_left) as f64
@@ -429,7 +523,12 @@ pub fn diagnose(prep: &Prepared, model: &Model, counts: &PatternCounts, fraction
     let pw = prior_weight(model.prior);
     let (mut above, mut all) = (0.0, 0.0);
     for ((p, _), c) in counts {
-        let w: f64 = model.fields.iter().enumerate().map(|(f, fm)| fm.weight(unpack(*p, f))).sum();
+        let w: f64 = model
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(f, fm)| fm.weight(unpack(*p, f)))
+            .sum();
         all += c * scale;
         if probability(w + pw) >= 0.5 {
             above += c * scale;

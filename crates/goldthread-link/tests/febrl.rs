@@ -8,7 +8,9 @@ use goldthread_link::io::{read_csv, IdColumn};
 use goldthread_link::{evaluate, run, LinkOptions, LinkSpec, Prepared};
 
 fn febrl(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/febrl").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/febrl")
+        .join(name)
 }
 
 fn entity(id: &str) -> &str {
@@ -22,7 +24,11 @@ fn febrl4_inferred_spec_meets_f1_bar() {
     assert_eq!((a.len(), b.len()), (5000, 5000));
     let spec = LinkSpec::infer(a.header(), None).unwrap();
     let prep = Prepared::link(&spec, &a, &b).unwrap();
-    let opts = LinkOptions { threshold: 0.5, one_to_one: true, ..Default::default() };
+    let opts = LinkOptions {
+        threshold: 0.5,
+        one_to_one: true,
+        ..Default::default()
+    };
     let out = run(&spec, &prep, &opts).unwrap();
     let predicted: Vec<(String, String)> = out
         .matches
@@ -43,7 +49,10 @@ fn febrl4_inferred_spec_meets_f1_bar() {
         out.candidate_pairs, q.predicted, q.true_positives, q.precision(), q.recall(), q.f1(), out.model.prior
     );
     for r in &out.rules {
-        eprintln!("  rule {:?} keys {:?} pairs {} new {}", r.name, r.keys, r.pairs, r.new_pairs);
+        eprintln!(
+            "  rule {:?} keys {:?} pairs {} new {}",
+            r.name, r.keys, r.pairs, r.new_pairs
+        );
     }
     for f in &out.model.fields {
         eprintln!("  {} m={:.3?} u={:.3?}", f.name, &f.m[1..], &f.u[1..]);
