@@ -408,7 +408,7 @@ impl ReferenceGeography {
                 authority_lsoa_count: total,
             })
             .collect();
-        out.sort_by(|a, b| b.lsoa_count.cmp(&a.lsoa_count));
+        out.sort_by_key(|s| std::cmp::Reverse(s.lsoa_count));
         out
     }
 

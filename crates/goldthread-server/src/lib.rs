@@ -1,1 +1,92 @@
-//! HTTP server (in progress).
+//! goldthread's HTTP server: the JSON API, and the web pages people use, over the store.
+//!
+//! Handlers are thin: they parse input into domain types, ask the store or a pure engine, and
+//! render. Errors leave as JSON `{"error": {"code", "message"}}` with the right status; a panic in
+//! a handler becomes a 500 of the same shape, never a dropped connection.
+//!
+//! This crate is the only one that speaks HTTP. It does not write SQL.
+#![forbid(unsafe_code)]
+
+mod api;
+mod error;
+mod pages;
+
+use std::future::Future;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use axum::Router;
+use goldthread_domain::geography::ReferenceGeography;
+use goldthread_store::Store;
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+pub use error::ApiError;
+
+/// What every handler can reach: the store and the reference geography read from it.
+#[derive(Clone)]
+pub struct AppState {
+    store: Store,
+    geography: Arc<RwLock<Option<Arc<ReferenceGeography>>>>,
+}
+
+impl AppState {
+    /// State over a store, reading its reference geography once.
+    pub async fn load(store: Store) -> Result<Self, goldthread_store::StoreError> {
+        let geo = store.reference_geography().await?.map(Arc::new);
+        Ok(Self {
+            store,
+            geography: Arc::new(RwLock::new(geo)),
+        })
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Reads the reference geography from the store again (after an import).
+    pub async fn reload_geography(&self) -> Result<(), goldthread_store::StoreError> {
+        let geo = self.store.reference_geography().await?.map(Arc::new);
+        *self.geography.write().unwrap_or_else(|e| e.into_inner()) = geo;
+        Ok(())
+    }
+
+    /// The reference geography, or an error saying none is loaded.
+    pub(crate) fn geography(&self) -> Result<Arc<ReferenceGeography>, ApiError> {
+        self.geography
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+            .ok_or_else(ApiError::no_geography)
+    }
+}
+
+/// The whole application: API, pages, and the layers every request passes through.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .merge(api::routes())
+        .merge(pages::routes())
+        .fallback(error::not_found)
+        .with_state(state)
+        .layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::GATEWAY_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// Serves the application on `listener` until `shutdown` completes, then lets requests in
+/// flight finish.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,3 +1,62 @@
-//! The `goldthread` command line.
+//! The `goldthread` command line: parses arguments, sets up logging, and calls the libraries.
+#![forbid(unsafe_code)]
+
 mod commands;
-fn main() {}
+mod telemetry;
+
+use clap::{Parser, Subcommand};
+
+/// goldthread: the platform an English integrated care system runs on.
+///
+/// Start with `goldthread serve`: it opens (or creates) the embedded database, loads the
+/// Norfolk and Waveney demo on first start, and prints the address to open.
+#[derive(Debug, Parser)]
+#[command(name = "goldthread", version, propagate_version = true)]
+struct Cli {
+    /// Log format: `pretty` for people, `json` for log collectors.
+    #[arg(
+        long,
+        global = true,
+        env = "GOLDTHREAD_LOG_FORMAT",
+        default_value = "pretty"
+    )]
+    log_format: telemetry::LogFormat,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the web server (API and pages).
+    Serve(commands::serve::ServeArgs),
+    /// Create or reset the Norfolk and Waveney demo ICS in a database.
+    Demo(commands::demo::DemoArgs),
+    /// Look up an authority or ICB in the reference geography, or export the lookup.
+    #[command(subcommand)]
+    Geography(commands::geography::GeographyCommand),
+    /// Compute public-health statistics (OHID methods) from a CSV of counts.
+    Stats(commands::stats::StatsArgs),
+    /// Link records across partners (Fellegi-Sunter, optionally privacy-preserving).
+    #[command(subcommand)]
+    Link(commands::link::LinkCommand),
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    telemetry::init(cli.log_format);
+    let result = match cli.command {
+        Command::Serve(args) => commands::serve::run(args),
+        Command::Demo(args) => commands::demo::run(args),
+        Command::Geography(cmd) => commands::geography::run(cmd),
+        Command::Stats(args) => commands::stats::run(args),
+        Command::Link(cmd) => commands::link::run(cmd),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

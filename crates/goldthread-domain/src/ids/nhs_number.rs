@@ -110,7 +110,7 @@ mod tests {
             .map(|(i, b)| u32::from(b - b'0') * (10 - i as u32))
             .sum();
         (0..=9u32)
-            .find(|c| (sum + c) % 11 == 0)
+            .find(|c| (sum + c).is_multiple_of(11))
             .map(|c| format!("{nine}{c}"))
     }
 
