@@ -1,8 +1,9 @@
 //! The demo integrated care system: Norfolk and Waveney, with its real councils, codes and
 //! populations taken from the reference geography, and its NHS bodies by their ODS codes.
 //!
-//! This crate only builds domain values; writing them to a database is the store's job and
-//! deciding when to do it is the binary's.
+//! [`norfolk_and_waveney`] builds the domain values; [`install`] writes the whole demo to a
+//! store (each part through the store's own transactional writes). Deciding when to install it
+//! is the binary's job.
 #![forbid(unsafe_code)]
 
 use goldthread_domain::geography::{ReferenceGeography, Tier};
@@ -10,6 +11,23 @@ use goldthread_domain::organisation::{
     IntegratedCareSystem, Organisation, OrganisationId, OrganisationKind,
 };
 use goldthread_domain::{GssCode, OdsCode};
+use goldthread_store::{Store, StoreError};
+
+/// Loads the reference geography and the whole demo ICS into a store, replacing earlier copies.
+pub async fn install(store: &Store) -> Result<(), StoreError> {
+    let geo = ReferenceGeography::england_2024();
+    store.replace_reference_geography(&geo).await?;
+    let (system, organisations) = norfolk_and_waveney(&geo);
+    store.put_system(&system, &organisations).await?;
+    tracing::info!(
+        icb = %system.icb,
+        organisations = organisations.len(),
+        "installed the {} demo ICS and the {} reference geography",
+        system.name,
+        geo.vintage
+    );
+    Ok(())
+}
 
 /// The GSS code of NHS Norfolk and Waveney ICB.
 pub const NORFOLK_AND_WAVENEY: &str = "E54000022";

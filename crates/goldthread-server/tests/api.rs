@@ -1,58 +1,9 @@
 //! The API as a client sees it: a real server on a random port over a real database, on
 //! SQLite and PostgreSQL alike.
 
-use goldthread_domain::geography::ReferenceGeography;
-use goldthread_server::AppState;
-use goldthread_store::testing::TestDatabase;
-use goldthread_store::{Backend, Store};
+use goldthread_store::Backend;
+use goldthread_testkit::{on_both_backends, TestApp};
 use serde_json::Value;
-
-struct TestApp {
-    base: String,
-    client: reqwest::Client,
-    _db: TestDatabase,
-}
-
-impl TestApp {
-    async fn spawn(backend: Backend, with_demo: bool) -> Self {
-        let db = TestDatabase::new(backend).await;
-        if with_demo {
-            load_demo(&db.store).await;
-        }
-        let state = AppState::load(db.store.clone()).await.unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(goldthread_server::serve(
-            listener,
-            state,
-            std::future::pending(),
-        ));
-        Self {
-            base,
-            client: reqwest::Client::new(),
-            _db: db,
-        }
-    }
-
-    async fn get(&self, path: &str) -> (u16, Value) {
-        let r = self
-            .client
-            .get(format!("{}{}", self.base, path))
-            .send()
-            .await
-            .unwrap();
-        let status = r.status().as_u16();
-        let body = r.json().await.unwrap_or(Value::Null);
-        (status, body)
-    }
-}
-
-async fn load_demo(store: &Store) {
-    let geo = ReferenceGeography::england_2024();
-    store.replace_reference_geography(&geo).await.unwrap();
-    let (system, orgs) = goldthread_demo::norfolk_and_waveney(&geo);
-    store.put_system(&system, &orgs).await.unwrap();
-}
 
 fn assert_error_shape(body: &Value, code: &str) {
     assert_eq!(body["error"]["code"], code, "{body}");
@@ -65,14 +16,14 @@ fn assert_error_shape(body: &Value, code: &str) {
 }
 
 async fn health_is_ok(backend: Backend) {
-    let app = TestApp::spawn(backend, false).await;
-    let (status, body) = app.get("/healthz").await;
+    let app = TestApp::empty(backend).await;
+    let (status, body) = app.get_json("/healthz").await;
     assert_eq!((status, body["status"].as_str()), (200, Some("ok")));
 }
 
 async fn all_42_icbs_are_listed_with_population_and_councils(backend: Backend) {
-    let app = TestApp::spawn(backend, true).await;
-    let (status, body) = app.get("/api/v1/icbs").await;
+    let app = TestApp::with_demo(backend).await;
+    let (status, body) = app.get_json("/api/v1/icbs").await;
     assert_eq!(status, 200);
     let icbs = body["icbs"].as_array().unwrap();
     assert_eq!(icbs.len(), 42);
@@ -89,8 +40,8 @@ async fn all_42_icbs_are_listed_with_population_and_councils(backend: Backend) {
 }
 
 async fn an_icb_lists_its_district_councils(backend: Backend) {
-    let app = TestApp::spawn(backend, true).await;
-    let (status, body) = app.get("/api/v1/icbs/E54000022").await;
+    let app = TestApp::with_demo(backend).await;
+    let (status, body) = app.get_json("/api/v1/icbs/E54000022").await;
     assert_eq!(status, 200, "{body}");
     let districts = body["districts"].as_array().unwrap();
     let names: Vec<&str> = districts
@@ -109,18 +60,18 @@ async fn an_icb_lists_its_district_councils(backend: Backend) {
     assert_eq!(es["upper_tier"], "E10000029");
     let norwich = districts.iter().find(|d| d["name"] == "Norwich").unwrap();
     assert_eq!(norwich["href"], "/api/v1/areas/E07000148");
-    let (status, linked) = app.get(norwich["href"].as_str().unwrap()).await;
+    let (status, linked) = app.get_json(norwich["href"].as_str().unwrap()).await;
     assert_eq!(status, 200);
     assert_eq!(linked["upper_tier"]["name"], "Norfolk");
 }
 
 async fn an_area_shows_tier_parents_and_children(backend: Backend) {
-    let app = TestApp::spawn(backend, true).await;
-    let (status, county) = app.get("/api/v1/areas/E10000020").await;
+    let app = TestApp::with_demo(backend).await;
+    let (status, county) = app.get_json("/api/v1/areas/E10000020").await;
     assert_eq!(status, 200);
     assert_eq!(county["tier"], "county");
     assert_eq!(county["children"].as_array().unwrap().len(), 7);
-    let (_, es) = app.get("/api/v1/areas/e07000244").await;
+    let (_, es) = app.get_json("/api/v1/areas/e07000244").await;
     assert_eq!(
         es["icbs"].as_array().unwrap().len(),
         2,
@@ -129,26 +80,26 @@ async fn an_area_shows_tier_parents_and_children(backend: Backend) {
 }
 
 async fn malformed_and_unknown_codes_get_json_errors(backend: Backend) {
-    let app = TestApp::spawn(backend, true).await;
-    let (status, body) = app.get("/api/v1/areas/NOTACODE").await;
+    let app = TestApp::with_demo(backend).await;
+    let (status, body) = app.get_json("/api/v1/areas/NOTACODE").await;
     assert_eq!(status, 400);
     assert_error_shape(&body, "invalid_gss_code");
-    let (status, body) = app.get("/api/v1/areas/E07000999").await;
+    let (status, body) = app.get_json("/api/v1/areas/E07000999").await;
     assert_eq!(status, 404);
     assert_error_shape(&body, "unknown_area");
-    let (status, body) = app.get("/api/v1/icbs/E54000999").await;
+    let (status, body) = app.get_json("/api/v1/icbs/E54000999").await;
     assert_eq!(status, 404);
     assert_error_shape(&body, "unknown_icb");
-    let (status, body) = app.get("/api/v1/icbs/E07000148").await;
+    let (status, body) = app.get_json("/api/v1/icbs/E07000148").await;
     assert_eq!(status, 400);
     assert_error_shape(&body, "not_an_icb_code");
-    let (status, body) = app.get("/api/v1/nothing-here").await;
+    let (status, body) = app.get_json("/api/v1/nothing-here").await;
     assert_eq!(status, 404);
     assert_error_shape(&body, "not_found");
 }
 
 async fn hostile_paths_never_bring_the_server_down(backend: Backend) {
-    let app = TestApp::spawn(backend, true).await;
+    let app = TestApp::with_demo(backend).await;
     let long = "E".repeat(10_000);
     let hostile = [
         "/api/v1/areas/%FF%FE",
@@ -160,13 +111,13 @@ async fn hostile_paths_never_bring_the_server_down(backend: Backend) {
         &format!("/api/v1/areas/{long}"),
     ];
     for path in hostile {
-        let (status, body) = app.get(path).await;
+        let (status, body) = app.get_json(path).await;
         assert!((400..500).contains(&status), "{path}: {status}");
         assert!(body["error"]["code"].is_string(), "{path}: {body}");
     }
-    let (status, _) = app.get("/api/v1/areas/E07000148").await;
+    let (status, _) = app.get_json("/api/v1/areas/E07000148").await;
     assert_eq!(status, 200, "still serving after hostile input");
-    let (status, body) = app.get("/api/v1/icbs").await;
+    let (status, body) = app.get_json("/api/v1/icbs").await;
     assert_eq!(
         (status, body["count"].as_u64()),
         (200, Some(42)),
@@ -175,14 +126,14 @@ async fn hostile_paths_never_bring_the_server_down(backend: Backend) {
 }
 
 async fn an_empty_database_says_what_to_do(backend: Backend) {
-    let app = TestApp::spawn(backend, false).await;
-    let (status, body) = app.get("/api/v1/icbs").await;
+    let app = TestApp::empty(backend).await;
+    let (status, body) = app.get_json("/api/v1/icbs").await;
     assert_eq!(status, 503);
     assert_error_shape(&body, "no_reference_geography");
 }
 
 async fn the_home_page_says_what_the_instance_holds(backend: Backend) {
-    let app = TestApp::spawn(backend, true).await;
+    let app = TestApp::with_demo(backend).await;
     let r = app
         .client
         .get(format!("{}/", app.base))
@@ -199,19 +150,6 @@ async fn the_home_page_says_what_the_instance_holds(backend: Backend) {
     assert!(html.contains("42 integrated care boards"));
     assert!(html.contains("href=\"/api/v1/icbs/E54000022\""));
     assert!(html.contains("Open Government Licence"));
-}
-
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite { $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(goldthread_store::Backend::Sqlite).await }
-        )* }
-        mod postgres { $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(goldthread_store::Backend::Postgres).await }
-        )* }
-    };
 }
 
 on_both_backends!(

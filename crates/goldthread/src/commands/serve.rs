@@ -31,7 +31,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
             .with_context(|| format!("opening {}", redact_url(&args.database)))?;
         if store.reference_geography().await?.is_none() && !args.no_demo {
             tracing::info!("empty database: loading the demo ICS");
-            super::demo::load(&store).await?;
+            goldthread_demo::install(&store).await?;
         }
         let state = AppState::load(store.clone()).await?;
         let listener = tokio::net::TcpListener::bind(args.addr)
