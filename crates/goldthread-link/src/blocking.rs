@@ -42,8 +42,10 @@ struct Task {
 /// Candidate pairs defined by the blocking rules.
 pub struct Blocking {
     link: bool,
-    /// Key of each record under each rule, `[rule][record]`; 0 = no key.
-    keys: Vec<Vec<u64>>,
+    /// Key of each record under each rule, record-major (`[record * rules + rule]`)
+    /// so that checking a pair against all rules touches one cache line per record.
+    keys: Vec<u64>,
+    n_rules: usize,
     /// Record numbers sorted by key, per rule: left records then right within a block.
     order: Vec<Vec<u32>>,
     blocks: Vec<Block>,
@@ -54,6 +56,10 @@ pub struct Blocking {
     pub rule_fields: Vec<Vec<usize>>,
     /// Whether each rule blocks on a location field.
     location: Vec<bool>,
+    /// Whether each rule blocks on a name field.
+    name: Vec<bool>,
+    /// Whether each field describes a location.
+    location_fields: Vec<bool>,
 }
 
 impl std::fmt::Debug for Blocking {
@@ -74,13 +80,17 @@ impl Blocking {
         let mut b = Blocking {
             link: prep.is_link(),
             keys: Vec::new(),
+            n_rules: 0,
             order: Vec::new(),
             blocks: Vec::new(),
             tasks: Vec::new(),
             reports: Vec::new(),
             rule_fields: Vec::new(),
             location: Vec::new(),
+            name: Vec::new(),
+            location_fields: spec.fields.iter().map(|f| f.kind.is_location()).collect(),
         };
+        let mut per_rule: Vec<Vec<u64>> = Vec::new();
         for (r, rule) in spec.blocking.iter().enumerate() {
             let mut names: Vec<String> = rule.keys.clone();
             let mut level = 0;
@@ -115,6 +125,18 @@ impl Blocking {
                     .flat_map(|p| std::iter::once(p.field).chain(p.other))
                     .collect();
                 // Blocking on one location field makes the others agree too.
+                b.name
+                    .push(fields.iter().any(|&f| spec.fields[f].kind.is_name()));
+                // A given name tells the sex, so blocking on one makes the other agree.
+                if fields
+                    .iter()
+                    .any(|&f| spec.fields[f].kind == crate::spec::FieldKind::GivenName)
+                {
+                    fields.extend(
+                        (0..spec.fields.len())
+                            .filter(|&f| spec.fields[f].kind == crate::spec::FieldKind::Sex),
+                    );
+                }
                 let location = fields.iter().any(|&f| spec.fields[f].kind.is_location());
                 b.location.push(location);
                 if location {
@@ -129,10 +151,17 @@ impl Blocking {
                     pairs,
                     new_pairs: 0,
                 });
-                b.keys.push(keys);
+                per_rule.push(keys);
                 b.order.push(order);
                 b.blocks.extend(blocks);
                 break;
+            }
+        }
+        b.n_rules = per_rule.len();
+        b.keys = vec![0; prep.len() * b.n_rules];
+        for (r, keys) in per_rule.iter().enumerate() {
+            for (i, &k) in keys.iter().enumerate() {
+                b.keys[i * b.n_rules + r] = k;
             }
         }
         b.tasks = make_tasks(&b.blocks);
@@ -144,17 +173,32 @@ impl Blocking {
         self.location[r]
     }
 
+    /// True when rule `r` blocks on a name field.
+    pub fn rule_is_name(&self, r: usize) -> bool {
+        self.name[r]
+    }
+
+    /// True when field `f` describes a location.
+    pub fn field_is_location(&self, f: usize) -> bool {
+        self.location_fields[f]
+    }
+
     /// Number of rules.
     pub fn rules(&self) -> usize {
-        self.keys.len()
+        self.n_rules
+    }
+
+    #[inline]
+    fn keys_of(&self, i: u32) -> &[u64] {
+        let n = self.n_rules;
+        &self.keys[i as usize * n..(i as usize + 1) * n]
     }
 
     /// Bit mask of the rules under which records `i` and `j` share a key.
     #[inline]
     pub fn rule_mask(&self, i: u32, j: u32) -> u32 {
         let mut mask = 0;
-        for (r, k) in self.keys.iter().enumerate() {
-            let (a, b) = (k[i as usize], k[j as usize]);
+        for (r, (&a, &b)) in self.keys_of(i).iter().zip(self.keys_of(j)).enumerate() {
             if a != 0 && a == b {
                 mask |= 1 << r;
             }
@@ -164,10 +208,10 @@ impl Blocking {
 
     #[inline]
     fn seen_earlier(&self, rule: usize, i: u32, j: u32) -> bool {
-        self.keys[..rule].iter().any(|k| {
-            let a = k[i as usize];
-            a != 0 && a == k[j as usize]
-        })
+        self.keys_of(i)[..rule]
+            .iter()
+            .zip(&self.keys_of(j)[..rule])
+            .any(|(&a, &b)| a != 0 && a == b)
     }
 
     /// Visits every candidate pair once, in parallel, folding into per-thread

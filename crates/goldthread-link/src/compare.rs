@@ -109,8 +109,17 @@ pub fn level_labels(kind: FieldKind, encoded: bool) -> &'static [&'static str] {
 /// Compares records `i` and `j` on a field and returns the level.
 #[inline]
 pub fn compare(field: &PreparedField, aliases: &AliasTable, i: u32, j: u32) -> u8 {
-    let a = field.values[i as usize];
-    let b = field.values[j as usize];
+    compare_values(
+        field,
+        aliases,
+        field.values[i as usize],
+        field.values[j as usize],
+    )
+}
+
+/// Compares two values (entry numbers) of a field and returns the level.
+#[inline]
+pub fn compare_values(field: &PreparedField, aliases: &AliasTable, a: u32, b: u32) -> u8 {
     if a == MISSING || b == MISSING || !field.compared {
         return NULL;
     }
@@ -131,6 +140,15 @@ pub fn compare_entries(
     a: &Entry,
     b: &Entry,
 ) -> u8 {
+    if a.parts.len() == 1 && b.parts.len() == 1 {
+        // Distinct single-valued entries never have equal text.
+        let (pa, pb) = (&a.parts[0], &b.parts[0]);
+        return if encoded {
+            compare_bits(kind, pa, pb)
+        } else {
+            compare_differing(kind, aliases, pa, pb)
+        };
+    }
     let mut best = 1;
     for pa in &a.parts {
         for pb in &b.parts {
@@ -146,14 +164,20 @@ pub fn compare_entries(
 }
 
 fn compare_parts(kind: FieldKind, aliases: &AliasTable, a: &Part, b: &Part) -> u8 {
-    use FieldKind::*;
     if a.text == b.text {
         return level_labels(kind, false).len() as u8 - 1;
     }
+    compare_differing(kind, aliases, a, b)
+}
+
+/// Level of two values known to differ.
+fn compare_differing(kind: FieldKind, aliases: &AliasTable, a: &Part, b: &Part) -> u8 {
+    use FieldKind::*;
     match kind {
         GivenName | Surname | Name => compare_names(aliases, a, b),
         DateOfBirth => compare_dates(a.keys[0], b.keys[0]),
         Postcode => compare_postcodes(a, b),
+        Address if a.keys[2] > 1 && b.keys[2] > 1 => compare_components(&a.text, &b.text),
         Address => compare_addresses(&a.text, &b.text),
         Town | Text => jw_levels(&a.text, &b.text, &[0.88]),
         NhsNumber | Identifier => match osa_distance(&a.text, &b.text) {
@@ -169,14 +193,18 @@ fn compare_parts(kind: FieldKind, aliases: &AliasTable, a: &Part, b: &Part) -> u
 /// says how many of those present on both sides are close. A single-line
 /// address uses Jaro-Winkler bands instead.
 fn compare_addresses(a: &str, b: &str) -> u8 {
-    use crate::prepare::COMPONENT;
-    if !a.contains(COMPONENT) {
-        return match jaro_winkler_from(a, b, 0.80) {
-            s if s >= 0.92 => 4,
-            s if s >= 0.80 => 3,
-            _ => 1,
-        };
+    if a.contains(crate::prepare::COMPONENT) || b.contains(crate::prepare::COMPONENT) {
+        return compare_components(a, b);
     }
+    match jaro_winkler_from(a, b, 0.80) {
+        s if s >= 0.92 => 4,
+        s if s >= 0.80 => 3,
+        _ => 1,
+    }
+}
+
+fn compare_components(a: &str, b: &str) -> u8 {
+    use crate::prepare::COMPONENT;
     let (mut both, mut close) = (0u32, 0u32);
     for (x, y) in a.split(COMPONENT).zip(b.split(COMPONENT)) {
         if x.is_empty() || y.is_empty() {

@@ -388,6 +388,8 @@ pub fn part_keys(kind: FieldKind, text: &str, aliases: &AliasTable) -> [u64; 3] 
             ],
             None => [0, 0, 0],
         },
+        // Number of address components, so comparison knows without scanning.
+        FieldKind::Address => [0, 0, text.split(COMPONENT).count() as u64],
         _ => [0, 0, 0],
     }
 }

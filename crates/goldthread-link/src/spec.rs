@@ -428,10 +428,18 @@ fn infer_blocking(fields: &[FieldSpec]) -> Vec<BlockingRule> {
             refine_with,
         })
     };
-    for kind in [FieldKind::NhsNumber, FieldKind::Identifier, FieldKind::Uprn] {
+    for kind in [FieldKind::NhsNumber, FieldKind::Identifier] {
         if let Some(f) = find(kind) {
-            rule(&format!("{f} exact"), vec![f], vec![]);
+            rule(&format!("{f} exact"), vec![f], refine.clone());
         }
+    }
+    // A property reference gathers whole households; the initial keeps it to the person.
+    if let (Some(u), Some(g)) = (find(FieldKind::Uprn), &given) {
+        rule(
+            "UPRN + given name initial",
+            vec![u, format!("{g}:initial")],
+            refine.clone(),
+        );
     }
     if let (Some(d), Some(s)) = (&dob, &surname) {
         rule(

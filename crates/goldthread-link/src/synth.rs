@@ -103,18 +103,45 @@ fn surname(rng: &mut ChaCha8Rng) -> String {
     }
 }
 
-fn person(seed: u64, i: u64, households: u64) -> Person {
-    let mut rng = rng_for(seed, 1, i);
-    let sex = if rng.gen_bool(0.5) { 'F' } else { 'M' };
-    let given = if rng.gen_bool(0.08) {
-        tail_name(&mut rng)
+fn given_name(rng: &mut ChaCha8Rng, sex: char) -> String {
+    if rng.gen_bool(0.08) {
+        tail_name(rng)
     } else if sex == 'F' {
-        zipf(&mut rng, FEMALE).to_string()
+        zipf(rng, FEMALE).to_string()
     } else {
-        zipf(&mut rng, MALE).to_string()
-    };
+        zipf(rng, MALE).to_string()
+    }
+}
+
+fn sex_and_name(seed: u64, i: u64) -> (char, String) {
+    let mut rng = rng_for(seed, 6, i);
+    let sex = if rng.gen_bool(0.5) { 'F' } else { 'M' };
+    let mut given = given_name(&mut rng, sex);
+    // Two people sharing a home rarely share a given name too.
+    if i % 2 == 1 {
+        let (_, other) = sex_and_name(seed, i - 1);
+        let mut tries = 0;
+        while given == other && tries < 5 {
+            given = given_name(&mut rng, sex);
+            tries += 1;
+        }
+    }
+    (sex, given)
+}
+
+fn person(seed: u64, i: u64, n: u64, households: u64) -> Person {
+    let mut rng = rng_for(seed, 1, i);
+    let (sex, given) = sex_and_name(seed, i);
     // People in the same household often share a surname.
-    let household = i / 2 % households.max(1);
+    // People only in the right file live in their own households, apart
+    // from the left file's people (a register's other tenants are not
+    // co-residents of the waiting list).
+    let h = households.max(1);
+    let household = if i < n {
+        i / 2 % h
+    } else {
+        h + (i - n) / 2 % h
+    };
     let surname = if rng.gen_bool(0.6) {
         let mut hr = rng_for(seed, 3, household);
         self::surname(&mut hr)
@@ -296,7 +323,7 @@ pub fn generate(opts: &SynthOptions) -> SynthOutput {
                 seed,
                 10,
                 i,
-                &person(seed, i, households),
+                &person(seed, i, n, households),
                 households,
                 opts.corruption * 0.3,
             )
@@ -319,7 +346,7 @@ pub fn generate(opts: &SynthOptions) -> SynthOutput {
                 seed,
                 20,
                 k as u64,
-                &person(seed, src, households),
+                &person(seed, src, n, households),
                 households,
                 opts.corruption,
             )

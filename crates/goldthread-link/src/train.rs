@@ -16,7 +16,7 @@ use crate::LinkError;
 /// Training settings.
 #[derive(Debug, Clone)]
 pub struct TrainOptions {
-    /// Random pairs used to estimate u.
+    /// Value pairs compared per field to estimate u.
     pub u_pairs: u64,
     /// Candidate pairs sampled for expectation-maximisation.
     pub em_pairs: u64,
@@ -40,54 +40,55 @@ impl Default for TrainOptions {
 /// Comparison patterns of candidate pairs, counted by (pattern, rule mask).
 pub type PatternCounts = FxHashMap<(u64, u32), f64>;
 
-/// Estimates u from random pairs: `[field][level]`, level 0 unused.
+/// Values drawn per side for estimating u.
+const U_SAMPLE: usize = 1200;
+
+/// Estimates u: `[field][level]`, level 0 unused. Under the model's
+/// independence assumption u is per field, so each field compares every
+/// pair of a random sample of its values from each side: the same
+/// estimate as random record pairs, with many more pairs for the cost and
+/// all data in cache. `pairs` caps the comparisons per field.
 pub fn estimate_u(prep: &Prepared, pairs: u64, seed: u64) -> Vec<Vec<f64>> {
     let labels = labels_of(prep);
-    let n = prep.len() as u64;
-    let nl = prep.n_left as u64;
-    let chunks = 64u64;
-    let per = pairs.div_ceil(chunks);
-    let counts = (0..chunks)
-        .into_par_iter()
-        .map(|c| {
-            let mut rng = ChaCha8Rng::seed_from_u64(seed ^ (c.wrapping_mul(0x9e37_79b9_7f4a_7c15)));
-            let mut counts: Vec<Vec<f64>> = labels.iter().map(|l| vec![0.0; l.len()]).collect();
-            if n < 2 {
-                return counts;
-            }
-            for _ in 0..per {
-                let (i, j) = if prep.is_link() {
-                    (rng.gen_range(0..nl), rng.gen_range(nl..n))
-                } else {
-                    let i = rng.gen_range(0..n);
-                    let mut j = rng.gen_range(0..n - 1);
-                    if j >= i {
-                        j += 1;
-                    }
-                    (i, j)
-                };
-                let pat = pattern(prep, i as u32, j as u32);
-                for (f, c) in counts.iter_mut().enumerate() {
-                    c[unpack(pat, f) as usize] += 1.0;
-                }
-            }
-            counts
-        })
-        .reduce(
-            || labels.iter().map(|l| vec![0.0; l.len()]).collect(),
-            |mut a, b| {
-                for (x, y) in a.iter_mut().zip(b) {
-                    x.iter_mut().zip(y).for_each(|(p, q)| *p += q);
-                }
-                a
-            },
-        );
-    counts
-        .into_iter()
+    let per_side = ((pairs as f64).sqrt() as usize).clamp(50, U_SAMPLE);
+    prep.fields
+        .par_iter()
         .enumerate()
-        .map(|(f, c)| {
-            let mut u = normalise_levels(&c, 0.5);
-            if prep.fields[f].spec.multi_value_separator.is_none() {
+        .map(|(f, field)| {
+            let mut rng =
+                ChaCha8Rng::seed_from_u64(seed ^ (f as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+            let mut counts = vec![0.0; labels[f].len()];
+            let (left, right) = if prep.is_link() {
+                (0..prep.n_left, prep.n_left..prep.len())
+            } else {
+                (0..prep.len(), 0..prep.len())
+            };
+            let draw = |rng: &mut ChaCha8Rng, range: std::ops::Range<usize>| -> Vec<u32> {
+                let present: Vec<u32> = (0..per_side * 4)
+                    .filter_map(|_| {
+                        if range.is_empty() {
+                            return None;
+                        }
+                        let v = field.values[rng.gen_range(range.clone())];
+                        (v != crate::prepare::MISSING).then_some(v)
+                    })
+                    .take(per_side)
+                    .collect();
+                present
+            };
+            let (a, b) = (draw(&mut rng, left), draw(&mut rng, right));
+            for (x, &va) in a.iter().enumerate() {
+                for (y, &vb) in b.iter().enumerate() {
+                    if !prep.is_link() && x == y {
+                        continue;
+                    }
+                    counts
+                        [crate::compare::compare_values(field, &prep.aliases, va, vb) as usize] +=
+                        1.0;
+                }
+            }
+            let mut u = normalise_levels(&counts, 0.5);
+            if field.spec.multi_value_separator.is_none() {
                 exact_u(prep, f, &mut u);
             }
             u
@@ -111,10 +112,8 @@ fn exact_u(prep: &Prepared, f: usize, u: &mut [f64]) {
             }
         }
     }
-    let (tl, tr): (f64, f64) = (
-        left.iter().map(|&c| f64::from(c)).sum(),
-        right.iter().map(|&c| f64::from(c)).sum(),
-    );
+    let total = |c: &[u32]| c.iter().map(|&x| f64::from(x)).sum::<f64>();
+    let (tl, tr) = (total(&left), total(&right));
     let exact = if prep.is_link() {
         if tl == 0.0 || tr == 0.0 {
             return;
@@ -278,14 +277,18 @@ fn fit_m(
     // Rules that block on where people live gather households, whose members
     // share surnames: their non-matches break the independence EM relies on.
     // Use them only for fields that no other rule leaves free.
+    // Likewise rules that block on names gather families, who share an
+    // address: there location fields are left to rules on other fields.
     let location_rule: Vec<bool> = (0..blocking.rules())
         .map(|r| blocking.rule_is_location(r))
         .collect();
+    let usable = |r: usize, f: usize| {
+        !blocking.rule_fields[r].contains(&f)
+            && !location_rule[r]
+            && !(blocking.rule_is_name(r) && blocking.field_is_location(f))
+    };
     let covered: Vec<bool> = (0..n_fields)
-        .map(|f| {
-            (0..blocking.rules())
-                .any(|r| !location_rule[r] && !blocking.rule_fields[r].contains(&f))
-        })
+        .map(|f| (0..blocking.rules()).any(|r| usable(r, f)))
         .collect();
     for r in 0..blocking.rules() {
         let mut merged: FxHashMap<u64, f64> = FxHashMap::default();
@@ -296,7 +299,7 @@ fn fit_m(
         }
         let pats: Vec<(u64, f64)> = merged.into_iter().collect();
         let free: Vec<usize> = (0..n_fields)
-            .filter(|f| !blocking.rule_fields[r].contains(f) && (!location_rule[r] || !covered[*f]))
+            .filter(|&f| usable(r, f) || (!covered[f] && !blocking.rule_fields[r].contains(&f)))
             .collect();
         if pats.is_empty() || free.is_empty() {
             continue;
