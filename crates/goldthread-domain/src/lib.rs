@@ -9,9 +9,15 @@
 //! `goldthread-server` and `goldthread-stats`.
 #![forbid(unsafe_code)]
 
+pub mod audit;
+pub mod board;
+pub mod directory;
+pub mod function;
 pub mod geography;
 pub mod ids;
 pub mod organisation;
+pub mod outcomes;
+pub mod sharing;
 
 pub use ids::{
     FinancialYear, GssCode, GssEntity, Money, NhsNumber, OdsCode, ParseIdError, Postcode,

@@ -62,17 +62,19 @@ impl Money {
             ));
         }
         let overflow = || ParseIdError::new(KIND, format!("{input:?} is too large"));
-        let pounds: i64 = if whole_digits.is_empty() {
+        let pounds: i128 = if whole_digits.is_empty() {
             0
         } else {
             whole_digits.parse().map_err(|_| overflow())?
         };
-        let pence: i64 = format!("{frac:0<2}").parse().unwrap_or(0);
+        let pence: i128 = format!("{frac:0<2}").parse().unwrap_or(0);
         let total = pounds
             .checked_mul(100)
             .and_then(|p| p.checked_add(pence))
             .ok_or_else(overflow)?;
-        Ok(Self(if negative { -total } else { total }))
+        // Via i128 so that the most negative amount, whose magnitude has no positive i64, parses.
+        let signed = if negative { -total } else { total };
+        i64::try_from(signed).map(Self).map_err(|_| overflow())
     }
 
     /// Adds two amounts, or `None` on overflow.

@@ -93,11 +93,11 @@ impl Postcode {
 
     /// The postcode area: the leading letters, e.g. `NR`.
     pub fn area(&self) -> &str {
-        let n = self
-            .text
+        let outward = self.outward();
+        let n = outward
             .find(|c: char| c.is_ascii_digit())
-            .unwrap_or(self.split);
-        &self.text[..n]
+            .unwrap_or(outward.len());
+        &outward[..n]
     }
 
     /// The postcode sector: outward code and the inward digit, e.g. `NR1 3`.
