@@ -115,7 +115,9 @@ pub fn verify<'a>(
             });
         }
         if e.prev_hash != want_prev {
-            return Err(fail("its previous-hash does not match the event before it".into()));
+            return Err(fail(
+                "its previous-hash does not match the event before it".into(),
+            ));
         }
         if hash(e.seq, &e.record, &e.prev_hash) != e.hash {
             return Err(fail("its contents do not match its hash".into()));

@@ -302,17 +302,26 @@ impl Agreement {
             return bad("reference", "an agreement needs a reference and a title");
         }
         if !(self.start <= self.review && self.review <= self.expiry) {
-            return bad("dates", "the start, review and expiry dates must be in that order");
+            return bad(
+                "dates",
+                "the start, review and expiry dates must be in that order",
+            );
         }
         if !self.parties.iter().any(|p| p.role.is_controller()) {
             return bad("parties", "at least one party must be a controller");
         }
         if self.opt_out_exemption.is_some() && !self.purpose.is_secondary_use() {
-            return bad("opt_out_exemption", "opt-out exemptions apply to secondary use only");
+            return bad(
+                "opt_out_exemption",
+                "opt-out exemptions apply to secondary use only",
+            );
         }
         for g in &self.fields {
             if self.party(g.organisation).is_none() {
-                return bad("fields", "fields are granted to an organisation that is not a party");
+                return bad(
+                    "fields",
+                    "fields are granted to an organisation that is not a party",
+                );
             }
             for f in &g.fields {
                 if !g.dataset.has_shareable_field(f) {
@@ -351,7 +360,10 @@ impl Agreement {
     pub fn suspend(&mut self, by: OrganisationId) -> Result<(), LifecycleError> {
         self.party(by).ok_or(LifecycleError::NotAParty)?;
         if self.status != Status::Approved {
-            return Err(LifecycleError::WrongState(self.status.as_str(), "suspended"));
+            return Err(LifecycleError::WrongState(
+                self.status.as_str(),
+                "suspended",
+            ));
         }
         self.status = Status::Suspended;
         Ok(())

@@ -50,10 +50,18 @@ pub struct Column {
 }
 
 const fn id(name: &'static str, optional: bool) -> Column {
-    Column { name, kind: ColumnKind::Identifier, optional }
+    Column {
+        name,
+        kind: ColumnKind::Identifier,
+        optional,
+    }
 }
 const fn col(name: &'static str, kind: ColumnKind) -> Column {
-    Column { name, kind, optional: false }
+    Column {
+        name,
+        kind,
+        optional: false,
+    }
 }
 
 /// The direct identifiers every dataset carries (NHS number optional outside the NHS).
@@ -71,7 +79,10 @@ pub const DERIVED_FIELDS: [&str; 2] = ["age_band", "postcode_district"];
 const WAITING_LIST: [Column; 3] = [
     col("specialty", ColumnKind::Text(80)),
     col("weeks_waiting", ColumnKind::Integer(0, 520)),
-    col("priority", ColumnKind::Choice(&["P1", "P2", "P3", "P4", "routine"])),
+    col(
+        "priority",
+        ColumnKind::Choice(&["P1", "P2", "P3", "P4", "routine"]),
+    ),
 ];
 const HOUSING_REGISTER: [Column; 3] = [
     col("band", ColumnKind::Choice(&["A", "B", "C", "D"])),
@@ -81,14 +92,21 @@ const HOUSING_REGISTER: [Column; 3] = [
 const BENEFITS_CASELOAD: [Column; 2] = [
     col(
         "benefit",
-        ColumnKind::Choice(&["housing_benefit", "council_tax_reduction", "discretionary_housing_payment"]),
+        ColumnKind::Choice(&[
+            "housing_benefit",
+            "council_tax_reduction",
+            "discretionary_housing_payment",
+        ]),
     ),
     col("weekly_award_pence", ColumnKind::Integer(0, 10_000_000)),
 ];
 const DFG_APPLICATIONS: [Column; 3] = [
     col("adaptation", ColumnKind::Text(120)),
     col("cost_pence", ColumnKind::Integer(0, 10_000_000)),
-    col("stage", ColumnKind::Choice(&["enquiry", "assessed", "approved", "completed"])),
+    col(
+        "stage",
+        ColumnKind::Choice(&["enquiry", "assessed", "approved", "completed"]),
+    ),
 ];
 
 impl DatasetKind {
@@ -117,7 +135,10 @@ impl DatasetKind {
 
     /// Whether it is health or adult social care data (to which the opt-outs apply).
     pub fn is_health_or_care(self) -> bool {
-        matches!(self, DatasetKind::WaitingList | DatasetKind::DfgApplications)
+        matches!(
+            self,
+            DatasetKind::WaitingList | DatasetKind::DfgApplications
+        )
     }
 
     /// The columns an upload must have, identifiers first.
@@ -235,19 +256,35 @@ pub struct RowError {
 pub const MAX_ERRORS: usize = 100;
 
 /// Reads a CSV upload of `kind`: every row valid, or every error found (up to [`MAX_ERRORS`]).
-pub fn read_csv(kind: DatasetKind, text: &str, today: NaiveDate) -> Result<Vec<ValidRow>, Vec<RowError>> {
+pub fn read_csv(
+    kind: DatasetKind,
+    text: &str,
+    today: NaiveDate,
+) -> Result<Vec<ValidRow>, Vec<RowError>> {
     let columns = kind.columns();
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
     let headers = match reader.headers() {
         Ok(h) => h.clone(),
-        Err(e) => return Err(vec![err(1, "header", format!("the header cannot be read: {e}"))]),
+        Err(e) => {
+            return Err(vec![err(
+                1,
+                "header",
+                format!("the header cannot be read: {e}"),
+            )])
+        }
     };
     let mut index = Vec::with_capacity(columns.len());
     let mut errors = Vec::new();
     for c in &columns {
         match headers.iter().position(|h| h.trim() == c.name) {
             Some(i) => index.push(i),
-            None => errors.push(err(1, c.name, "this column is missing from the header".into())),
+            None => errors.push(err(
+                1,
+                c.name,
+                "this column is missing from the header".into(),
+            )),
         }
     }
     if !errors.is_empty() {
@@ -258,7 +295,10 @@ pub fn read_csv(kind: DatasetKind, text: &str, today: NaiveDate) -> Result<Vec<V
         let line = n + 2;
         match record {
             Ok(record) => {
-                let values: Vec<&str> = index.iter().map(|&i| record.get(i).unwrap_or("").trim()).collect();
+                let values: Vec<&str> = index
+                    .iter()
+                    .map(|&i| record.get(i).unwrap_or("").trim())
+                    .collect();
                 match read_row(&columns, &values, line, today) {
                     Ok(row) => rows.push(row),
                     Err(mut e) => errors.append(&mut e),
@@ -281,10 +321,19 @@ pub fn read_csv(kind: DatasetKind, text: &str, today: NaiveDate) -> Result<Vec<V
 }
 
 fn err(line: usize, field: &str, reason: String) -> RowError {
-    RowError { line, field: field.to_owned(), reason }
+    RowError {
+        line,
+        field: field.to_owned(),
+        reason,
+    }
 }
 
-fn read_row(columns: &[Column], values: &[&str], line: usize, today: NaiveDate) -> Result<ValidRow, Vec<RowError>> {
+fn read_row(
+    columns: &[Column],
+    values: &[&str],
+    line: usize,
+    today: NaiveDate,
+) -> Result<ValidRow, Vec<RowError>> {
     let mut errors = Vec::new();
     let mut fields = BTreeMap::new();
     for (c, v) in columns.iter().zip(values) {
@@ -300,16 +349,28 @@ fn read_row(columns: &[Column], values: &[&str], line: usize, today: NaiveDate) 
             fields.insert(c.name.to_owned(), (*v).to_owned());
         }
     }
-    let get = |name: &str| columns.iter().position(|c| c.name == name).map(|i| values[i]).unwrap_or("");
+    let get = |name: &str| {
+        columns
+            .iter()
+            .position(|c| c.name == name)
+            .map(|i| values[i])
+            .unwrap_or("")
+    };
     let nhs_number = match get("nhs_number") {
         "" => None,
-        v => NhsNumber::parse(v).map_err(|e| errors.push(err(line, "nhs_number", e.reason))).ok(),
+        v => NhsNumber::parse(v)
+            .map_err(|e| errors.push(err(line, "nhs_number", e.reason)))
+            .ok(),
     };
     let date_of_birth = NaiveDate::parse_from_str(get("date_of_birth"), "%Y-%m-%d")
         .ok()
         .filter(|d| *d <= today);
     if date_of_birth.is_none() && !get("date_of_birth").is_empty() {
-        errors.push(err(line, "date_of_birth", "expected a past date as YYYY-MM-DD".into()));
+        errors.push(err(
+            line,
+            "date_of_birth",
+            "expected a past date as YYYY-MM-DD".into(),
+        ));
     }
     let postcode = Postcode::parse(get("postcode"));
     if let (Err(e), false) = (&postcode, get("postcode").is_empty()) {
@@ -325,8 +386,15 @@ fn read_row(columns: &[Column], values: &[&str], line: usize, today: NaiveDate) 
                 postcode,
             };
             fields.insert("age_band".into(), identity.age_band(today));
-            fields.insert("postcode_district".into(), identity.postcode.outward().to_owned());
-            Ok(ValidRow { line, identity, fields })
+            fields.insert(
+                "postcode_district".into(),
+                identity.postcode.outward().to_owned(),
+            );
+            Ok(ValidRow {
+                line,
+                identity,
+                fields,
+            })
         }
         _ => Err(errors),
     }

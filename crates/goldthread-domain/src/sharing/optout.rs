@@ -75,6 +75,10 @@ impl Exemption {
 
 /// Whether opted-out people must be removed from a read: a secondary use of health or adult
 /// social care data with no exemption.
-pub fn opt_outs_apply(purpose: Purpose, health_or_care_data: bool, exemption: Option<Exemption>) -> bool {
+pub fn opt_outs_apply(
+    purpose: Purpose,
+    health_or_care_data: bool,
+    exemption: Option<Exemption>,
+) -> bool {
     purpose.is_secondary_use() && health_or_care_data && exemption.is_none()
 }

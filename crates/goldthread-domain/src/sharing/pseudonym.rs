@@ -51,10 +51,21 @@ mod tests {
     fn the_same_person_gets_the_same_pseudonym_and_another_key_gives_another() {
         let a = PseudonymKey::new(&[7u8; 32]).unwrap();
         let b = PseudonymKey::new(&[8u8; 32]).unwrap();
-        assert_eq!(a.pseudonym("nhs_number", "9434765919"), a.pseudonym("nhs_number", "9434765919"));
-        assert_ne!(a.pseudonym("nhs_number", "9434765919"), b.pseudonym("nhs_number", "9434765919"));
-        assert_ne!(a.pseudonym("nhs_number", "9434765919"), a.pseudonym("nhs_number", "9434765870"));
-        assert!(!a.pseudonym("nhs_number", "9434765919").contains("9434765919"));
+        assert_eq!(
+            a.pseudonym("nhs_number", "9434765919"),
+            a.pseudonym("nhs_number", "9434765919")
+        );
+        assert_ne!(
+            a.pseudonym("nhs_number", "9434765919"),
+            b.pseudonym("nhs_number", "9434765919")
+        );
+        assert_ne!(
+            a.pseudonym("nhs_number", "9434765919"),
+            a.pseudonym("nhs_number", "9434765870")
+        );
+        assert!(!a
+            .pseudonym("nhs_number", "9434765919")
+            .contains("9434765919"));
     }
 
     #[test]

@@ -189,11 +189,17 @@ pub(crate) fn parse_one<T: Copy>(
     as_str: fn(T) -> &'static str,
 ) -> Result<T, ParseIdError> {
     let s = s.trim();
-    all.iter().copied().find(|v| as_str(*v) == s).ok_or_else(|| {
-        let forms: Vec<&str> = all.iter().map(|v| as_str(*v)).collect();
-        ParseIdError::new(
-            kind,
-            format!("{s:?} is not a {kind}: expected one of {}", forms.join(", ")),
-        )
-    })
+    all.iter()
+        .copied()
+        .find(|v| as_str(*v) == s)
+        .ok_or_else(|| {
+            let forms: Vec<&str> = all.iter().map(|v| as_str(*v)).collect();
+            ParseIdError::new(
+                kind,
+                format!(
+                    "{s:?} is not a {kind}: expected one of {}",
+                    forms.join(", ")
+                ),
+            )
+        })
 }
