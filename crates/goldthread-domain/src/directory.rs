@@ -245,7 +245,12 @@ impl Service {
     pub fn needs_review(&self, today: NaiveDate) -> bool {
         match self.last_verified {
             None => true,
-            Some(d) => today.checked_sub_months(chrono::Months::new(3)).unwrap_or(today) > d,
+            Some(d) => {
+                today
+                    .checked_sub_months(chrono::Months::new(3))
+                    .unwrap_or(today)
+                    > d
+            }
         }
     }
 }

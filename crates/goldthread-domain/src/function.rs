@@ -123,7 +123,10 @@ impl Function {
                 let known: Vec<&str> = Self::ALL.iter().map(|f| f.as_str()).collect();
                 ParseIdError::new(
                     "function",
-                    format!("{s:?} is not a known function; use one of {}", known.join(", ")),
+                    format!(
+                        "{s:?} is not a known function; use one of {}",
+                        known.join(", ")
+                    ),
                 )
             })
     }
@@ -226,7 +229,10 @@ mod tests {
             assert_eq!(Function::parse(f.as_str()).unwrap(), f);
         }
         let err = Function::parse("bins").unwrap_err().to_string();
-        assert!(err.contains("planning") && err.contains("public_health"), "{err}");
+        assert!(
+            err.contains("planning") && err.contains("public_health"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -84,10 +84,7 @@ impl RepresentationReport {
             organisations.iter().map(|o| (o.id, o)).collect();
         let mut boards: Vec<&Board> = boards.iter().filter(|b| &b.icb == icb).collect();
         boards.sort_by_key(|b| (b.kind, b.name.clone()));
-        let compositions = boards
-            .iter()
-            .map(|b| compose(b, seats, &orgs))
-            .collect();
+        let compositions = boards.iter().map(|b| compose(b, seats, &orgs)).collect();
         let districts: Vec<DistrictRef> = geo
             .authorities_in(icb)
             .into_iter()
@@ -238,9 +235,6 @@ mod tests {
         assert_eq!(report.districts_without_local_partnership.len(), 7);
         let icb_comp = &report.boards[0];
         assert_eq!(icb_comp.total.seats, 2);
-        assert_eq!(
-            icb_comp.by_organisation_kind["district_council"].seats,
-            1
-        );
+        assert_eq!(icb_comp.by_organisation_kind["district_council"].seats, 1);
     }
 }

@@ -224,7 +224,9 @@ impl From<&Service> for ServiceSummary {
             eligibility_description: s.eligibility.description.clone(),
             assured_date: s.last_verified.map(|d| d.to_string()),
             assurer_email: s.verified_by.clone(),
-            last_modified: s.last_updated.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            last_modified: s
+                .last_updated
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         }
     }
 }
@@ -308,14 +310,26 @@ fn schedule(sid: uuid::Uuid, s: &Schedule) -> Value {
         ("service_id", text(sid)),
         ("freq", text(freq)),
         ("interval", Some(Field::Number(f64::from(s.interval)))),
-        ("byday", (!byday.is_empty()).then(|| Field::Text(byday.join(",")))),
-        ("bymonthday", (!bymonthday.is_empty()).then(|| Field::Text(bymonthday.join(",")))),
+        (
+            "byday",
+            (!byday.is_empty()).then(|| Field::Text(byday.join(","))),
+        ),
+        (
+            "bymonthday",
+            (!bymonthday.is_empty()).then(|| Field::Text(bymonthday.join(","))),
+        ),
         ("dtstart", s.dtstart.and_then(text)),
         ("valid_to", s.until.and_then(text)),
         ("opens_at", s.opens_at.and_then(|t| text(t.format("%H:%M")))),
-        ("closes_at", s.closes_at.and_then(|t| text(t.format("%H:%M")))),
+        (
+            "closes_at",
+            s.closes_at.and_then(|t| text(t.format("%H:%M"))),
+        ),
         ("description", text(s.summary())),
-        ("notes", (!s.description.is_empty()).then(|| Field::Text(s.description.clone()))),
+        (
+            "notes",
+            (!s.description.is_empty()).then(|| Field::Text(s.description.clone())),
+        ),
         ("rrule", text(s.rrule())),
     ])
 }
@@ -338,7 +352,14 @@ fn location(sid: uuid::Uuid, l: &Location) -> Value {
         ("address_1", text(&l.address_1)),
         ("city", text(&l.city)),
         ("state_province", text(&l.county)),
-        ("postal_code", text(l.postcode.as_ref().map_or(String::new(), ToString::to_string))),
+        (
+            "postal_code",
+            text(
+                l.postcode
+                    .as_ref()
+                    .map_or(String::new(), ToString::to_string),
+            ),
+        ),
         ("country", text("GB")),
         ("address_type", text("physical")),
     ]);
@@ -375,9 +396,15 @@ fn cost(sid: uuid::Uuid, c: &CostOption) -> Value {
         ("service_id", text(sid)),
         ("option", text(&c.option)),
         // ORUK prices are in pounds; goldthread keeps pence and converts only here.
-        ("amount", c.amount.map(|m| Field::Number(m.pence() as f64 / 100.0))),
+        (
+            "amount",
+            c.amount.map(|m| Field::Number(m.pence() as f64 / 100.0)),
+        ),
         ("currency", c.amount.and_then(|_| text("GBP"))),
-        ("amount_description", c.amount_description.as_ref().and_then(text)),
+        (
+            "amount_description",
+            c.amount_description.as_ref().and_then(text),
+        ),
     ])
 }
 
@@ -460,9 +487,15 @@ pub(crate) mod tests {
     #[test]
     fn a_page_knows_whether_it_is_first_last_or_empty() {
         let p = Page::new(vec![1, 2], 5, 2, 2);
-        assert_eq!((p.total_pages, p.first_page, p.last_page, p.empty), (3, false, false, false));
+        assert_eq!(
+            (p.total_pages, p.first_page, p.last_page, p.empty),
+            (3, false, false, false)
+        );
         let p: Page<u8> = Page::new(vec![], 0, 1, 10);
-        assert_eq!((p.total_pages, p.first_page, p.last_page, p.empty), (1, true, true, true));
+        assert_eq!(
+            (p.total_pages, p.first_page, p.last_page, p.empty),
+            (1, true, true, true)
+        );
     }
 
     #[test]

@@ -43,7 +43,10 @@ impl fmt::Display for ByDay {
         if let Some(n) = self.ordinal {
             write!(f, "{n}")?;
         }
-        let code = DAYS.iter().find(|d| d.0 == self.weekday).map_or("", |d| d.1);
+        let code = DAYS
+            .iter()
+            .find(|d| d.0 == self.weekday)
+            .map_or("", |d| d.1);
         f.write_str(code)
     }
 }
@@ -144,16 +147,16 @@ impl Schedule {
                     }
                 }
                 "INTERVAL" => {
-                    s.interval = value
-                        .parse()
-                        .ok()
-                        .filter(|n| *n > 0)
-                        .ok_or_else(|| err(format!("INTERVAL {value:?} is not a positive number")))?
+                    s.interval = value.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+                        err(format!("INTERVAL {value:?} is not a positive number"))
+                    })?
                 }
                 "BYDAY" => {
                     s.byday = value
                         .split(',')
-                        .map(|d| parse_byday(d).ok_or_else(|| err(format!("BYDAY {d:?} is not a day"))))
+                        .map(|d| {
+                            parse_byday(d).ok_or_else(|| err(format!("BYDAY {d:?} is not a day")))
+                        })
                         .collect::<Result<_, _>>()?
                 }
                 "BYMONTHDAY" => {
@@ -163,7 +166,9 @@ impl Schedule {
                             d.parse::<i8>()
                                 .ok()
                                 .filter(|n| *n != 0 && (-31..=31).contains(n))
-                                .ok_or_else(|| err(format!("BYMONTHDAY {d:?} is not a day of the month")))
+                                .ok_or_else(|| {
+                                    err(format!("BYMONTHDAY {d:?} is not a day of the month"))
+                                })
                         })
                         .collect::<Result<_, _>>()?
                 }
@@ -181,7 +186,9 @@ impl Schedule {
             return Err(err("FREQ is missing".into()));
         }
         if s.freq == Frequency::Weekly && s.byday.iter().any(|d| d.ordinal.is_some()) {
-            return Err(err("a weekly rule cannot name the nth day of a month".into()));
+            return Err(err(
+                "a weekly rule cannot name the nth day of a month".into()
+            ));
         }
         Ok(s)
     }
@@ -193,7 +200,11 @@ impl Schedule {
             (Frequency::Weekly, 1) => days.join(", "),
             (Frequency::Weekly, n) => format!("Every {n} weeks on {}", days.join(", ")),
             (Frequency::Monthly, n) => {
-                let every = if n == 1 { "Every month".to_owned() } else { format!("Every {n} months") };
+                let every = if n == 1 {
+                    "Every month".to_owned()
+                } else {
+                    format!("Every {n} months")
+                };
                 if days.is_empty() {
                     let md: Vec<String> = self.bymonthday.iter().map(ToString::to_string).collect();
                     format!("{every} on day {}", md.join(", "))
@@ -217,7 +228,12 @@ fn parse_byday(s: &str) -> Option<ByDay> {
     let ordinal = if ord.is_empty() {
         None
     } else {
-        Some(ord.trim_start_matches('+').parse::<i8>().ok().filter(|n| *n != 0 && (-5..=5).contains(n))?)
+        Some(
+            ord.trim_start_matches('+')
+                .parse::<i8>()
+                .ok()
+                .filter(|n| *n != 0 && (-5..=5).contains(n))?,
+        )
     };
     Some(ByDay { ordinal, weekday })
 }
@@ -260,10 +276,19 @@ mod tests {
 
     #[test]
     fn a_monthly_drop_in_on_the_second_tuesday_is_understood() {
-        let s = Schedule::from_rrule(id(), "RRULE:FREQ=MONTHLY;BYDAY=2TU;UNTIL=20271231", None, None, "")
-            .unwrap();
+        let s = Schedule::from_rrule(
+            id(),
+            "RRULE:FREQ=MONTHLY;BYDAY=2TU;UNTIL=20271231",
+            None,
+            None,
+            "",
+        )
+        .unwrap();
         assert_eq!(s.byday[0].ordinal, Some(2));
-        assert_eq!(s.rrule(), "FREQ=MONTHLY;INTERVAL=1;BYDAY=2TU;UNTIL=20271231");
+        assert_eq!(
+            s.rrule(),
+            "FREQ=MONTHLY;INTERVAL=1;BYDAY=2TU;UNTIL=20271231"
+        );
         assert_eq!(s.summary(), "Every month on the 2nd Tuesday");
     }
 
