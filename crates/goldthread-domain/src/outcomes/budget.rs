@@ -145,7 +145,11 @@ pub fn prevention_share_by_year(
 ) -> Vec<YearShare> {
     let mut years: BTreeMap<FinancialYear, BTreeMap<SpendCategory, Money>> = BTreeMap::new();
     for l in lines {
-        let cell = years.entry(l.year).or_default().entry(l.category).or_default();
+        let cell = years
+            .entry(l.year)
+            .or_default()
+            .entry(l.category)
+            .or_default();
         *cell = Money::from_pence(cell.pence() + l.amount.pence());
     }
     years
@@ -221,17 +225,32 @@ mod tests {
         assert_eq!(shares[0].share(), Some(0.2));
         let mut wider = PreventionDefinition::default();
         wider.counts.push(SpendCategory::TertiaryPrevention);
-        assert_eq!(prevention_share_by_year(&lines, &wider)[0].share(), Some(0.5));
+        assert_eq!(
+            prevention_share_by_year(&lines, &wider)[0].share(),
+            Some(0.5)
+        );
     }
 
     #[test]
     fn pooled_contribution_per_head_uses_the_population() {
         let lines = [line(2024, SpendCategory::TertiaryPrevention, 1_343)];
         let org = OrganisationId::for_code("E10000020");
-        let per_head = pooled_per_head(&lines, org, "Better Care Fund", FinancialYear::starting(2024), 100);
+        let per_head = pooled_per_head(
+            &lines,
+            org,
+            "Better Care Fund",
+            FinancialYear::starting(2024),
+            100,
+        );
         assert_eq!(per_head, Some(13.43));
         assert_eq!(
-            pooled_per_head(&lines, org, "Better Care Fund", FinancialYear::starting(2023), 100),
+            pooled_per_head(
+                &lines,
+                org,
+                "Better Care Fund",
+                FinancialYear::starting(2023),
+                100
+            ),
             Some(0.0)
         );
     }

@@ -19,7 +19,10 @@ impl DisclosureSetting {
         } else if r.suppress_from == 0 {
             format!("counts of {} or fewer are withheld", r.suppress_to)
         } else {
-            format!("counts of {} to {} are withheld", r.suppress_from, r.suppress_to)
+            format!(
+                "counts of {} to {} are withheld",
+                r.suppress_from, r.suppress_to
+            )
         };
         let rounding = match r.rounding {
             Rounding::None => "the rest are shown as they are".to_owned(),
@@ -31,7 +34,7 @@ impl DisclosureSetting {
     /// A count as it may be published.
     pub fn publish_count(&self, count: Option<f64>) -> Option<u64> {
         let c = count?;
-        if !(c >= 0.0) {
+        if c.is_nan() || c < 0.0 {
             return None;
         }
         match self.rule.apply(c.round() as u64) {

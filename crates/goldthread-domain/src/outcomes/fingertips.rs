@@ -54,9 +54,7 @@ pub fn parse_fingertips(
     bytes: &[u8],
     options: &FingertipsOptions,
 ) -> Result<IndicatorImport, ImportError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(false)
-        .from_reader(bytes);
+    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
     let headers = reader
         .headers()
         .map_err(|e| ImportError::Csv(e.to_string()))?
@@ -104,7 +102,9 @@ pub fn parse_fingertips(
         let evidence = PolarityEvidence::from_calls(&import.values, &code);
         let polarity = evidence.check(&code, options.polarity)?;
         import.polarity_evidence.push((code.clone(), evidence));
-        import.definitions.push(definition(code, name, polarity, options));
+        import
+            .definitions
+            .push(definition(code, name, polarity, options));
     }
     Ok(import)
 }
@@ -206,13 +206,27 @@ impl Columns {
                 self.get(r, "Area Type"),
             )
         } else {
-            let id = options.indicator.as_ref().map(IndicatorCode::as_str).ok_or(
-                "this cut-down extract has no indicator ID: give the indicator code".to_owned(),
-            )?;
+            let id = options
+                .indicator
+                .as_ref()
+                .map(IndicatorCode::as_str)
+                .ok_or(
+                    "this cut-down extract has no indicator ID: give the indicator code".to_owned(),
+                )?;
+            // Some extracts put the sex in `unit` and leave `inequality` as NA.
+            let inequality = self.get(r, "inequality");
+            let unit = self.get(r, "unit");
+            let sex = if Sex::parse(inequality) == Ok(Sex::Persons)
+                && ["male", "female"].contains(&unit.to_ascii_lowercase().as_str())
+            {
+                unit
+            } else {
+                inequality
+            };
             (
                 id,
                 self.get(r, "indicator"),
-                self.get(r, "inequality"),
+                sex,
                 self.get(r, "compared_to_England"),
                 self.get(r, "area_type"),
             )
@@ -319,9 +333,18 @@ fn source_call(cell: &str) -> Result<Option<Comparison>, String> {
 
 fn is_quintile_word(cell: &str) -> bool {
     let c = cell.to_ascii_lowercase();
-    ["lowest", "low", "middle", "high", "highest", "best", "worst", "not applicable"]
-        .iter()
-        .any(|w| c == *w)
+    [
+        "lowest",
+        "low",
+        "middle",
+        "high",
+        "highest",
+        "best",
+        "worst",
+        "not applicable",
+    ]
+    .iter()
+    .any(|w| c == *w)
         || c.contains("quintile")
 }
 

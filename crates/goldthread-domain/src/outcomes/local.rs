@@ -25,7 +25,11 @@ pub fn parse_local_counts(
         .headers()
         .map_err(|e| ImportError::Csv(e.to_string()))?
         .clone();
-    let col: HashMap<&str, usize> = headers.iter().enumerate().map(|(i, h)| (h.trim(), i)).collect();
+    let col: HashMap<&str, usize> = headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.trim(), i))
+        .collect();
     for name in ["area_code", "period", "numerator", "denominator"] {
         if !col.contains_key(name) {
             return Err(ImportError::MissingColumn(name));
@@ -43,7 +47,10 @@ pub fn parse_local_counts(
             Ok(v) => {
                 let key = (v.area, v.period.label.clone(), v.sex);
                 if let Some(first) = seen.insert(key, line) {
-                    bad.push(BadRow::new(line, format!("repeats the area, period and sex of line {first}")));
+                    bad.push(BadRow::new(
+                        line,
+                        format!("repeats the area, period and sex of line {first}"),
+                    ));
                 } else {
                     out.push(v);
                 }

@@ -203,8 +203,14 @@ mod tests {
             indicator: IndicatorCode::parse("93015").unwrap(),
             area: GssCode::parse("E07000145").unwrap(),
             sex: Sex::Persons,
-            baseline: Milestone { period: period(2020), value: 30.0 },
-            target: Milestone { period: period(2030), value: 20.0 },
+            baseline: Milestone {
+                period: period(2020),
+                value: 30.0,
+            },
+            target: Milestone {
+                period: period(2030),
+                value: 20.0,
+            },
             trajectory: vec![],
             accountable: Accountability {
                 organisation: OrganisationId::for_code("E07000145"),
@@ -231,7 +237,10 @@ mod tests {
     #[test]
     fn an_agreed_milestone_overrides_the_straight_line() {
         let mut o = inactivity();
-        o.trajectory.push(Milestone { period: period(2025), value: 28.0 });
+        o.trajectory.push(Milestone {
+            period: period(2025),
+            value: 28.0,
+        });
         assert_eq!(
             o.status(Polarity::LowIsGood, Some((&period(2025), 27.5))),
             OutcomeStatus::OnTrack

@@ -177,10 +177,9 @@ impl GoldenThread {
     pub fn local_priorities_not_reflected(&self) -> Vec<&Objective> {
         self.at(Level::Local)
             .filter(|l| {
-                !l.parents.iter().any(|p| {
-                    self.get(p)
-                        .is_some_and(|place| !place.parents.is_empty())
-                })
+                !l.parents
+                    .iter()
+                    .any(|p| self.get(p).is_some_and(|place| !place.parents.is_empty()))
             })
             .collect()
     }
@@ -231,7 +230,12 @@ mod tests {
             objective("sys-housing", Level::System, &[], &[]),
             objective("place-weight", Level::Place, &["sys-weight"], &[]),
             objective("place-parks", Level::Place, &[], &[]),
-            objective("local-walking", Level::Local, &["place-weight"], &["inactive"]),
+            objective(
+                "local-walking",
+                Level::Local,
+                &["place-weight"],
+                &["inactive"],
+            ),
             objective("local-parks", Level::Local, &["place-parks"], &[]),
             objective("local-loneliness", Level::Local, &[], &[]),
         ])
