@@ -37,6 +37,7 @@ mod limits;
 mod mean;
 mod proportion;
 mod rate;
+pub mod spc;
 
 pub use compare::{Comparison, Polarity};
 pub use confidence::ConfidenceLevel;
