@@ -504,7 +504,6 @@ fn infer_blocking(fields: &[FieldSpec]) -> Vec<BlockingRule> {
             refine.clone(),
         );
     }
-    drop(rule);
     if rules.is_empty() {
         let mut rule = |name: &str, keys: Vec<String>, refine_with: Vec<String>| {
             rules.push(BlockingRule {

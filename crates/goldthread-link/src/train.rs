@@ -283,9 +283,9 @@ fn fit_m(
         .map(|r| blocking.rule_is_location(r))
         .collect();
     let usable = |r: usize, f: usize| {
-        !blocking.rule_fields[r].contains(&f)
-            && !location_rule[r]
-            && !(blocking.rule_is_name(r) && blocking.field_is_location(f))
+        let blocked = blocking.rule_fields[r].contains(&f);
+        let family = blocking.rule_is_name(r) && blocking.field_is_location(f);
+        !(blocked || location_rule[r] || family)
     };
     let covered: Vec<bool> = (0..n_fields)
         .map(|f| (0..blocking.rules()).any(|r| usable(r, f)))
