@@ -48,7 +48,7 @@ else:
         block_on("surname", "given_name"),
         block_on("postcode", "substr(given_name, 1, 1)"),
     ]
-    em_rules = [block_on("date_of_birth"), block_on("postcode")]
+    em_rules = [block_on("given_name", "surname"), block_on("date_of_birth")]
 
 settings = SettingsCreator(
     link_type="link_only",

@@ -177,6 +177,9 @@ fn compare_differing(kind: FieldKind, aliases: &AliasTable, a: &Part, b: &Part) 
         GivenName | Surname | Name => compare_names(aliases, a, b),
         DateOfBirth => compare_dates(a.keys[0], b.keys[0]),
         Postcode => compare_postcodes(a, b),
+        Address if (2..=4).contains(&a.keys[2]) && a.keys[2] == b.keys[2] => {
+            compare_hashed_components(a, b)
+        }
         Address if a.keys[2] > 1 && b.keys[2] > 1 => compare_components(&a.text, &b.text),
         Address => compare_addresses(&a.text, &b.text),
         Town | Text => jw_levels(&a.text, &b.text, &[0.88]),
@@ -203,6 +206,46 @@ fn compare_addresses(a: &str, b: &str) -> u8 {
     }
 }
 
+/// Component-wise comparison using the precomputed component hashes; only
+/// differing text components are split out and compared with Jaro-Winkler.
+fn compare_hashed_components(a: &Part, b: &Part) -> u8 {
+    use crate::prepare::COMPONENT;
+    let (mut both, mut close) = (0u32, 0u32);
+    for k in 0..a.keys[2] as usize {
+        let ha = (a.keys[0] >> (16 * k)) & 0xffff;
+        let hb = (b.keys[0] >> (16 * k)) & 0xffff;
+        if ha == 0 || hb == 0 {
+            continue;
+        }
+        both += 1;
+        // Lines written in another order (line 1 as line 2) still agree.
+        let elsewhere = (0..a.keys[2] as usize).any(|m| (b.keys[0] >> (16 * m)) & 0xffff == ha);
+        if ha == hb || elsewhere {
+            close += 1;
+        } else if (a.keys[1] | b.keys[1]) >> k & 1 == 0 {
+            let x = a.text.split(COMPONENT).nth(k).unwrap_or("");
+            let y = b.text.split(COMPONENT).nth(k).unwrap_or("");
+            if jaro_winkler_from(x, y, 0.92) >= 0.92 {
+                close += 1;
+            }
+        }
+    }
+    share_level(both, close)
+}
+
+fn share_level(both: u32, close: u32) -> u8 {
+    if both == 0 {
+        return 1;
+    }
+    let share = f64::from(close) / f64::from(both);
+    match share {
+        s if s >= 1.0 => 4,
+        s if s >= 0.6 => 3,
+        s if s > 0.0 => 2,
+        _ => 1,
+    }
+}
+
 fn compare_components(a: &str, b: &str) -> u8 {
     use crate::prepare::COMPONENT;
     let (mut both, mut close) = (0u32, 0u32);
@@ -216,16 +259,7 @@ fn compare_components(a: &str, b: &str) -> u8 {
             close += 1;
         }
     }
-    if both == 0 {
-        return 1;
-    }
-    let share = f64::from(close) / f64::from(both);
-    match share {
-        s if s >= 1.0 => 4,
-        s if s >= 0.6 => 3,
-        s if s > 0.0 => 2,
-        _ => 1,
-    }
+    share_level(both, close)
 }
 
 /// Jaro-Winkler similarity on bytes, without allocating (the cleaned values

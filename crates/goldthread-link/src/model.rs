@@ -119,21 +119,16 @@ pub fn unpack(pattern: u64, f: usize) -> u8 {
 }
 
 /// Compares two records on every field and packs the levels. Given name
-/// and surname written the other way round count as agreeing exactly.
+/// and surname written the other way round are compared crosswise.
 #[inline]
 pub fn pattern(prep: &Prepared, i: u32, j: u32) -> u64 {
     let mut p = pack(prep.fields.iter().map(|f| compare(f, &prep.aliases, i, j)));
     if let Some((g, s)) = prep.name_pair {
-        if unpack(p, g) == 1 && unpack(p, s) == 1 && prep.names_swapped(i, j) {
-            let top = |f: usize| {
-                u64::from(
-                    crate::compare::level_labels(prep.fields[f].spec.kind, prep.fields[f].encoded)
-                        .len() as u8
-                        - 1,
-                )
-            };
-            p &= !(0xf << (BITS * g as u32)) & !(0xf << (BITS * s as u32));
-            p |= top(g) << (BITS * g as u32) | top(s) << (BITS * s as u32);
+        if unpack(p, g) == 1 && unpack(p, s) == 1 {
+            if let Some((lg, ls)) = prep.swapped_levels(i, j) {
+                p &= !(0xf << (BITS * g as u32)) & !(0xf << (BITS * s as u32));
+                p |= u64::from(lg) << (BITS * g as u32) | u64::from(ls) << (BITS * s as u32);
+            }
         }
     }
     p

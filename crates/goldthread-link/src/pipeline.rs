@@ -69,7 +69,7 @@ pub struct LinkOutput {
 
 /// Maximum pairs per rule before refinement, by default.
 pub fn default_max_pairs(prep: &Prepared) -> u64 {
-    20 * prep.len() as u64 + 1_000_000
+    5 * prep.len() as u64 + 1_000_000
 }
 
 /// Links (or deduplicates, when `prep` holds one file) and returns scored pairs.

@@ -159,25 +159,42 @@ pub fn name_pair(fields: &[PreparedField]) -> Option<(usize, usize)> {
 }
 
 impl Prepared {
-    /// True when record `i`'s given name is `j`'s surname and the other way round.
-    #[inline]
-    pub fn names_swapped(&self, i: u32, j: u32) -> bool {
-        let Some((g, s)) = self.name_pair else {
-            return false;
-        };
+    /// Levels of given name against surname and surname against given name
+    /// when the two records have them the other way round (possibly with
+    /// typos); `None` unless at least one cross comparison is close.
+    pub fn swapped_levels(&self, i: u32, j: u32) -> Option<(u8, u8)> {
+        let (g, s) = self.name_pair?;
         let (g, s) = (&self.fields[g], &self.fields[s]);
-        fn part(f: &PreparedField, r: u32) -> Option<&Part> {
+        let entry = |f: &'_ PreparedField, r: u32| -> Option<usize> {
             match f.values[r as usize] {
                 MISSING => None,
-                v => f.entries[v as usize].parts.first(),
+                v => Some(v as usize),
             }
-        }
-        // Plain parts compare by text, encoded parts by their bits.
-        let same = |a: &Part, b: &Part| a.text == b.text && a.bits == b.bits;
-        match (part(g, i), part(s, j), part(s, i), part(g, j)) {
-            (Some(a), Some(b), Some(c), Some(d)) => same(a, b) && same(c, d),
-            _ => false,
-        }
+        };
+        let cross = |x: &PreparedField, a: usize, y: &PreparedField, b: usize| -> u8 {
+            let (ea, eb) = (&x.entries[a], &y.entries[b]);
+            let top = crate::compare::level_labels(x.spec.kind, x.encoded).len() as u8 - 1;
+            // Plain parts compare by text, encoded parts by their bits.
+            let same = ea.parts.len() == eb.parts.len()
+                && ea
+                    .parts
+                    .iter()
+                    .zip(&eb.parts)
+                    .all(|(p, q)| p.text == q.text && p.bits == q.bits);
+            if same {
+                top
+            } else {
+                crate::compare::compare_entries(x.spec.kind, x.encoded, &self.aliases, ea, eb)
+                    .min(top)
+            }
+        };
+        let (gi, sj, si, gj) = (entry(g, i)?, entry(s, j)?, entry(s, i)?, entry(g, j)?);
+        let (lg, ls) = (cross(g, gi, s, sj), cross(s, si, g, gj));
+        // Close means level 4 or better (Jaro-Winkler 0.88 or Dice 0.90);
+        // one name may be swapped while the other changed (a new surname).
+        let keep = |l: u8| if l >= 4 { l } else { 1 };
+        let (lg, ls) = (keep(lg), keep(ls));
+        (lg > 1 || ls > 1).then_some((lg, ls))
     }
 }
 
@@ -367,6 +384,24 @@ fn make_entry(f: &FieldSpec, text: &str, aliases: &AliasTable) -> Entry {
     Entry { parts }
 }
 
+/// Codes of a composite address: 16-bit hashes of its first four
+/// components (0 = empty), a mask of the numeric ones, and the count, so
+/// comparison can skip equal components without splitting the text.
+fn address_keys(text: &str) -> [u64; 3] {
+    let (mut hashes, mut numeric, mut count) = (0u64, 0u64, 0u64);
+    for (k, c) in text.split(COMPONENT).enumerate() {
+        count += 1;
+        if k < 4 && !c.is_empty() {
+            let h = (hash_text(c) >> 16) & 0xffff;
+            hashes |= h.max(1) << (16 * k);
+            if c.bytes().all(|b| b.is_ascii_digit() || b == b' ') || c.len() <= 4 {
+                numeric |= 1 << k;
+            }
+        }
+    }
+    [hashes, numeric, count]
+}
+
 /// Kind-specific codes for one cleaned value.
 pub fn part_keys(kind: FieldKind, text: &str, aliases: &AliasTable) -> [u64; 3] {
     match kind {
@@ -389,7 +424,7 @@ pub fn part_keys(kind: FieldKind, text: &str, aliases: &AliasTable) -> [u64; 3] 
             None => [0, 0, 0],
         },
         // Number of address components, so comparison knows without scanning.
-        FieldKind::Address => [0, 0, text.split(COMPONENT).count() as u64],
+        FieldKind::Address => address_keys(text),
         _ => [0, 0, 0],
     }
 }

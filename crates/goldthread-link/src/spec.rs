@@ -167,7 +167,7 @@ pub struct LinkSpec {
     /// Column holding the record identifier (row numbers when absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_column: Option<String>,
-    /// Upper bound on candidate pairs per blocking rule before refining (default: 20 x records + 1,000,000).
+    /// Upper bound on candidate pairs per blocking rule before refining (default: 5 x records + 1,000,000).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_pairs_per_rule: Option<u64>,
     /// Extra alias groups (each a list of names meaning the same), added to the built-in nicknames.

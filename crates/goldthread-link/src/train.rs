@@ -29,8 +29,8 @@ pub struct TrainOptions {
 impl Default for TrainOptions {
     fn default() -> Self {
         TrainOptions {
-            u_pairs: 600_000,
-            em_pairs: 4_000_000,
+            u_pairs: 640_000,
+            em_pairs: 500_000,
             seed: 42,
             allow_degenerate: false,
         }
@@ -41,7 +41,7 @@ impl Default for TrainOptions {
 pub type PatternCounts = FxHashMap<(u64, u32), f64>;
 
 /// Values drawn per side for estimating u.
-const U_SAMPLE: usize = 1200;
+const U_SAMPLE: usize = 800;
 
 /// Estimates u: `[field][level]`, level 0 unused. Under the model's
 /// independence assumption u is per field, so each field compares every
