@@ -180,17 +180,13 @@ pub fn payment(
     positive(amount)?;
     required("payee", payee)?;
     required("purpose", purpose)?;
-    let after = balance
-        .checked_sub(amount)
-        .ok_or(LedgerError::Overflow)?;
+    let after = balance.checked_sub(amount).ok_or(LedgerError::Overflow)?;
     match authorised {
         Some(o) => {
             required("override authorised by", &o.authorised_by)?;
             required("override reason", &o.reason)?;
         }
-        None if after.is_negative() => {
-            return Err(LedgerError::WouldOverspend { amount, balance })
-        }
+        None if after.is_negative() => return Err(LedgerError::WouldOverspend { amount, balance }),
         None => {}
     }
     Ok([
@@ -235,7 +231,10 @@ pub fn check_balanced(transaction: &str, entries: &[Entry]) -> Result<(), Ledger
 }
 
 /// The balance of one account over some entries.
-pub fn account_balance<'a>(account: Account, entries: impl IntoIterator<Item = &'a Entry>) -> Money {
+pub fn account_balance<'a>(
+    account: Account,
+    entries: impl IntoIterator<Item = &'a Entry>,
+) -> Money {
     entries
         .into_iter()
         .filter(|e| e.account == account)

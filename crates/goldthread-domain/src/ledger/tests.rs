@@ -93,7 +93,12 @@ fn an_authorised_override_allows_an_overspend() {
     let mut ledger = Ledger::new();
     ledger.allocate(Money::from_pounds(100)).unwrap();
     ledger
-        .pay(Money::from_pounds(150), "Clear Homes", "deep clean", Some(&authorised()))
+        .pay(
+            Money::from_pounds(150),
+            "Clear Homes",
+            "deep clean",
+            Some(&authorised()),
+        )
         .unwrap();
     assert_eq!(ledger.balance(), Money::from_pounds(-50));
     assert_eq!(ledger.overrides(), 1);

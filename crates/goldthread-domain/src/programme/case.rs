@@ -289,7 +289,12 @@ impl CaseStatus {
         matches!(&self.consent, Some(c) if c.given || c.basis != LegalBasis::Consent)
     }
 
-    fn require(&self, action: &'static str, needed: &'static str, ok: bool) -> Result<(), CaseError> {
+    fn require(
+        &self,
+        action: &'static str,
+        needed: &'static str,
+        ok: bool,
+    ) -> Result<(), CaseError> {
         if ok {
             Ok(())
         } else {
@@ -321,17 +326,28 @@ impl CaseStatus {
                 }
             }
             CaseEvent::Consent(c) => {
-                self.require("recording consent", "contacted", self.state != Referred && self.state != NotReached)?;
+                self.require(
+                    "recording consent",
+                    "contacted",
+                    self.state != Referred && self.state != NotReached,
+                )?;
                 self.consent = Some(c.clone());
             }
             CaseEvent::NeedsAssessed { needs } => {
-                self.require("assessing needs", "contacted", self.state != Referred && self.state != NotReached)?;
+                self.require(
+                    "assessing needs",
+                    "contacted",
+                    self.state != Referred && self.state != NotReached,
+                )?;
                 if !self.lawful() {
                     return Err(CaseError::NoConsent);
                 }
                 for n in needs {
                     if programme.need(n).is_none() {
-                        return Err(CaseError::UnknownCode { kind: "need", code: n.clone() });
+                        return Err(CaseError::UnknownCode {
+                            kind: "need",
+                            code: n.clone(),
+                        });
                     }
                 }
                 self.needs = needs.clone();
@@ -340,9 +356,16 @@ impl CaseStatus {
                 }
             }
             CaseEvent::ActionStarted { action, .. } => {
-                self.require("starting an action", "needs assessed", matches!(self.state, NeedsAssessed | ActionsInProgress))?;
+                self.require(
+                    "starting an action",
+                    "needs assessed",
+                    matches!(self.state, NeedsAssessed | ActionsInProgress),
+                )?;
                 if programme.action(action).is_none() {
-                    return Err(CaseError::UnknownCode { kind: "action", code: action.clone() });
+                    return Err(CaseError::UnknownCode {
+                        kind: "action",
+                        code: action.clone(),
+                    });
                 }
                 self.actions.push(action.clone());
                 self.state = ActionsInProgress;

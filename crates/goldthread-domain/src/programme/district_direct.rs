@@ -162,7 +162,12 @@ pub fn monthly_report(
 ) -> MonthlyReport {
     let saved: u64 = discharges
         .iter()
-        .map(|d| u64::from(bed_days_saved(expected_delay(d.barrier), d.actual_delay_days)))
+        .map(|d| {
+            u64::from(bed_days_saved(
+                expected_delay(d.barrier),
+                d.actual_delay_days,
+            ))
+        })
         .sum();
     MonthlyReport {
         patients: discharges.len() as u64,
@@ -206,7 +211,11 @@ mod tests {
                 spent: Money::from_pounds(45),
             },
         ];
-        let r = monthly_report(&d, |b| if b == DischargeBarrier::KeySafe { 3 } else { 8 }, &cost);
+        let r = monthly_report(
+            &d,
+            |b| if b == DischargeBarrier::KeySafe { 3 } else { 8 },
+            &cost,
+        );
         assert_eq!(r.bed_days_saved, 6 + 3);
         assert_eq!(r.value, Money::from_pounds(250 * 9));
         assert!(r.cost_source.contains("2017/18"));

@@ -57,8 +57,12 @@ impl EligibilityRule {
         match self {
             Self::AgeAtLeast { years } => match facts.age {
                 Some(a) if a >= *years => None,
-                Some(a) => Some(format!("aged {a}; the programme is for people aged {years} or over")),
-                None => Some(format!("age not known; the programme is for people aged {years} or over")),
+                Some(a) => Some(format!(
+                    "aged {a}; the programme is for people aged {years} or over"
+                )),
+                None => Some(format!(
+                    "age not known; the programme is for people aged {years} or over"
+                )),
             },
             Self::ResidentIn { areas } => match &facts.resident_in {
                 Some(c) if areas.contains(c) => None,

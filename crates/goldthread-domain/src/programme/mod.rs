@@ -8,6 +8,7 @@
 //! store and the server only record what the rules allow.
 
 pub mod adaptations;
+pub mod calendar;
 pub mod case;
 pub mod catalogue;
 pub mod district_direct;
@@ -180,6 +181,9 @@ pub struct Programme {
     pub outcome_measures: Vec<OutcomeMeasure>,
     /// How quickly it acts.
     pub service_levels: ServiceLevels,
+    /// Bed-day value and expected delays, for District Direct programmes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub district_direct: Option<district_direct::Settings>,
 }
 
 /// Why a programme definition is not acceptable.

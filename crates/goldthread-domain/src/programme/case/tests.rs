@@ -24,7 +24,11 @@ fn a_person_not_answering_after_the_allowed_attempts_is_not_reached() {
     let p = waiting_well();
     let mut c = CaseStatus::referred(p.host);
     for i in 1..=p.service_levels.max_contact_attempts {
-        assert_eq!(c.state, CaseState::Referred, "still referred before attempt {i}");
+        assert_eq!(
+            c.state,
+            CaseState::Referred,
+            "still referred before attempt {i}"
+        );
         c.apply(
             &CaseEvent::Contact {
                 channel: Channel::Phone,
@@ -37,7 +41,11 @@ fn a_person_not_answering_after_the_allowed_attempts_is_not_reached() {
     assert_eq!(c.state, CaseState::NotReached);
     assert_eq!(c.attempts, p.service_levels.max_contact_attempts);
     c.apply(&reached(), &p).unwrap();
-    assert_eq!(c.state, CaseState::Contacted, "a late answer reopens contact");
+    assert_eq!(
+        c.state,
+        CaseState::Contacted,
+        "a late answer reopens contact"
+    );
 }
 
 #[test]
