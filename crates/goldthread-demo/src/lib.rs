@@ -6,6 +6,8 @@
 //! is the binary's job.
 #![forbid(unsafe_code)]
 
+pub mod sharing;
+
 use goldthread_domain::geography::{ReferenceGeography, Tier};
 use goldthread_domain::organisation::{
     IntegratedCareSystem, Organisation, OrganisationId, OrganisationKind,
@@ -19,6 +21,7 @@ pub async fn install(store: &Store) -> Result<(), StoreError> {
     store.replace_reference_geography(&geo).await?;
     let (system, organisations) = norfolk_and_waveney(&geo);
     store.put_system(&system, &organisations).await?;
+    sharing::install(store).await?;
     tracing::info!(
         icb = %system.icb,
         organisations = organisations.len(),

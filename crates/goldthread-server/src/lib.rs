@@ -8,8 +8,10 @@
 #![forbid(unsafe_code)]
 
 mod api;
+pub mod auth;
 mod error;
 mod pages;
+pub mod sharing;
 
 use std::future::Future;
 use std::sync::{Arc, RwLock};
@@ -30,6 +32,7 @@ pub use error::ApiError;
 pub struct AppState {
     store: Store,
     geography: Arc<RwLock<Option<Arc<ReferenceGeography>>>>,
+    auth: Arc<auth::AuthConfig>,
 }
 
 impl AppState {
@@ -39,7 +42,19 @@ impl AppState {
         Ok(Self {
             store,
             geography: Arc::new(RwLock::new(geo)),
+            auth: Arc::new(auth::AuthConfig::from_env()),
         })
+    }
+
+    /// The same state with other sign-in settings.
+    pub fn with_auth(mut self, config: auth::AuthConfig) -> Self {
+        self.auth = Arc::new(config);
+        self
+    }
+
+    /// The sign-in settings.
+    pub fn auth(&self) -> &auth::AuthConfig {
+        &self.auth
     }
 
     /// The store.
@@ -69,6 +84,8 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(api::routes())
         .merge(pages::routes())
+        .merge(auth::routes())
+        .merge(sharing::routes())
         .fallback(error::not_found)
         .with_state(state)
         .layer(CatchPanicLayer::custom(error::panic_response))

@@ -10,6 +10,10 @@
 //! makes no decisions about who may see what (that is the server's authorisation function).
 #![forbid(unsafe_code)]
 
+mod accounts;
+mod agreements;
+mod audit;
+mod datasets;
 mod error;
 mod geography;
 mod systems;
@@ -19,6 +23,9 @@ use std::str::FromStr;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::AnyPool;
 
+pub use accounts::{Account, Credentials, NewAccount};
+pub use audit::AuditFilter;
+pub use datasets::{Cohort, Dataset, PseudonymisedRow};
 pub use error::StoreError;
 
 /// Which database engine a store runs on.

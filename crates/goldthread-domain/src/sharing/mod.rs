@@ -7,6 +7,7 @@
 pub mod access;
 pub mod agreement;
 pub mod dataset;
+pub mod ids;
 pub mod optout;
 pub mod pseudonym;
 pub mod purpose;
@@ -17,6 +18,7 @@ pub use agreement::{
     Agreement, AgreementId, DataTier, FieldGrant, LifecycleError, Party, PartyRole, Status,
 };
 pub use dataset::{read_csv, DatasetKind, Identity, RowError, ValidRow};
+pub use ids::{AccountId, CohortId, DatasetId};
 pub use optout::{Exemption, OptOutKind};
 pub use pseudonym::PseudonymKey;
 pub use purpose::{Article9Condition, LawfulBasis, Purpose};

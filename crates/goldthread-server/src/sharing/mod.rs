@@ -1,0 +1,26 @@
+//! Sharing data safely, over HTTP: dataset upload (pseudonymised at the door), person-level reads
+//! under agreement (every one through `auth::authorise`), linkage jobs producing pseudonymous
+//! cohorts, the agreement register, the IG audit page, and the public register of data uses.
+
+mod agreements;
+mod audit_page;
+mod cohorts;
+mod datasets;
+mod public;
+mod register_csv;
+mod secrets;
+
+use axum::Router;
+
+use crate::AppState;
+
+pub use secrets::{enforce_retention, pseudonym_key, PSEUDONYM_KEY};
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(datasets::routes())
+        .merge(cohorts::routes())
+        .merge(agreements::routes())
+        .merge(audit_page::routes())
+        .merge(public::routes())
+}

@@ -1,0 +1,55 @@
+//! The per-instance pseudonymisation key, and retention enforcement.
+
+use goldthread_domain::audit::AuditRecord;
+use goldthread_domain::sharing::PseudonymKey;
+use goldthread_store::{Store, StoreError};
+use rand::RngCore;
+
+/// The name the pseudonymisation key is stored under (hex-encoded).
+pub const PSEUDONYM_KEY: &str = "pseudonym_key";
+
+/// This instance's pseudonymisation key: generated at random on first use (so no two instances
+/// share one), or the published demo key where the demo installed it.
+pub async fn pseudonym_key(store: &Store) -> Result<PseudonymKey, StoreError> {
+    let (value, _) = store
+        .secret_or_insert(PSEUDONYM_KEY, || {
+            let mut bytes = [0u8; 32];
+            rand::rngs::OsRng.fill_bytes(&mut bytes);
+            (hex::encode(bytes), false)
+        })
+        .await?;
+    let corrupt = |reason: &str| StoreError::Corrupt {
+        table: "instance_secrets",
+        key: PSEUDONYM_KEY.into(),
+        reason: reason.into(),
+    };
+    let bytes = hex::decode(value.as_bytes()).map_err(|_| corrupt("not hexadecimal"))?;
+    PseudonymKey::new(&bytes).ok_or_else(|| corrupt("key too short"))
+}
+
+/// Deletes every dataset past its retention date and records each deletion in the audit trail.
+/// Returns how many were deleted.
+pub async fn enforce_retention(store: &Store) -> Result<usize, StoreError> {
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let gone = store.delete_expired_datasets(&now).await?;
+    for d in &gone {
+        store
+            .append_audit(AuditRecord {
+                actor: "system".into(),
+                organisation: Some(d.organisation.to_string()),
+                action: "dataset.retention_delete".into(),
+                outcome: "done".into(),
+                agreement: Some(d.agreement.to_string()),
+                subject: format!("dataset/{}", d.id),
+                detail: format!(
+                    "{} rows of a {} dataset deleted; retention ended {}",
+                    d.row_count,
+                    d.kind.as_str(),
+                    d.delete_after
+                ),
+                ..AuditRecord::default()
+            })
+            .await?;
+    }
+    Ok(gone.len())
+}
