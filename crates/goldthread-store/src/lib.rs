@@ -13,9 +13,12 @@
 mod accounts;
 mod agreements;
 mod audit;
+mod budgets;
 mod datasets;
 mod error;
 mod geography;
+mod indicators;
+mod outcomes;
 mod systems;
 
 use std::str::FromStr;
@@ -25,6 +28,7 @@ use sqlx::AnyPool;
 
 pub use accounts::{Account, Credentials, NewAccount};
 pub use audit::AuditFilter;
+pub use indicators::IndicatorImportSummary;
 pub use datasets::{Cohort, Dataset, PseudonymisedRow};
 pub use error::StoreError;
 

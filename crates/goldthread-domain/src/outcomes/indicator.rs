@@ -227,8 +227,17 @@ impl Period {
                     format!("{label:?} does not start with a year"),
                 )
             })?;
+        // A month "2024-07" sorts within its year, as Fingertips' sortable months do.
+        let month = match label.as_bytes() {
+            [_, _, _, _, b'-', m1, m2] => std::str::from_utf8(&[*m1, *m2])
+                .ok()
+                .and_then(|m| m.parse::<u32>().ok())
+                .filter(|m| (1..=12).contains(m))
+                .unwrap_or(0),
+            _ => 0,
+        };
         Ok(Self {
-            sortable: year * 10000,
+            sortable: year * 10000 + month * 100,
             label: label.to_owned(),
         })
     }
