@@ -15,7 +15,9 @@ pub mod directory;
 pub mod function;
 pub mod geography;
 pub mod ids;
+pub mod ledger;
 pub mod organisation;
+pub mod programme;
 pub mod outcomes;
 pub mod sharing;
 

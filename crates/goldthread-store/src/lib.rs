@@ -14,11 +14,14 @@ mod accounts;
 mod agreements;
 mod audit;
 mod budgets;
+mod cases;
 mod datasets;
 mod error;
 mod geography;
 mod indicators;
+mod ledger;
 mod outcomes;
+mod programmes;
 mod systems;
 
 use std::str::FromStr;
@@ -30,7 +33,11 @@ pub use accounts::{Account, Credentials, NewAccount};
 pub use audit::AuditFilter;
 pub use indicators::IndicatorImportSummary;
 pub use datasets::{Cohort, Dataset, PseudonymisedRow};
+pub use cases::{
+    CaseRecord, CaseReferral, CaseSummary, DashboardRow, NewCase, Recorded, StoredEvent,
+};
 pub use error::StoreError;
+pub use ledger::{Budget, LedgerCheck, LedgerTransaction, PaymentRequest};
 
 /// Which database engine a store runs on.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
