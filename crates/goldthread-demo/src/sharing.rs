@@ -283,7 +283,7 @@ pub fn synthetic_people() -> Vec<(NhsNumber, String, String, String, String)> {
         "Thurlow", "Gedge", "Bessey", "Plume", "Cubitt", "Howes", "Larter", "Bunn",
     ];
     const POSTCODES: [&str; 6] = [
-        "NR30 1AA", "NR30 2BB", "NR31 6CD", "NR31 9EF", "NR29 4GH", "NR30 3JJ",
+        "NR30 1AA", "NR30 2BB", "NR31 6DE", "NR31 9EF", "NR29 4GH", "NR30 3JJ",
     ];
     let mut out = Vec::new();
     let mut n: u64 = 999_000_000;

@@ -402,3 +402,65 @@ fn cohort_from_row(r: &AnyRow) -> Result<Cohort, StoreError> {
         member_count: r.try_get("member_count")?,
     })
 }
+
+impl Store {
+    /// Every table's contents as text, one string per table, except the tables named: for the
+    /// privacy scans that check identifiers stay in the owning organisation's partition.
+    pub async fn table_dump_for_privacy_scan(
+        &self,
+        except: &[&str],
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let tables: Vec<String> = match self.backend {
+            crate::Backend::Sqlite => sqlx::query_scalar(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+            )
+            .fetch_all(&self.pool)
+            .await?,
+            crate::Backend::Postgres => sqlx::query_scalar(
+                "SELECT CAST(table_name AS TEXT) FROM information_schema.tables \
+                 WHERE table_schema = 'public' ORDER BY table_name",
+            )
+            .fetch_all(&self.pool)
+            .await?,
+        };
+        let mut out = Vec::new();
+        // sqlx's own migration bookkeeping holds only the migrations' SQL (and binary checksums).
+        let skip = |t: &String| except.contains(&t.as_str()) || t.starts_with("_sqlx");
+        for t in tables.into_iter().filter(|t| !skip(t)) {
+            let columns: Vec<String> = match self.backend {
+                crate::Backend::Sqlite => {
+                    sqlx::query_scalar(&format!("SELECT name FROM pragma_table_info('{t}')"))
+                        .fetch_all(&self.pool)
+                        .await?
+                }
+                crate::Backend::Postgres => {
+                    sqlx::query_scalar(
+                        "SELECT CAST(column_name AS TEXT) FROM information_schema.columns \
+                     WHERE table_schema = 'public' AND table_name = $1",
+                    )
+                    .bind(&t)
+                    .fetch_all(&self.pool)
+                    .await?
+                }
+            };
+            let select: Vec<String> = columns
+                .iter()
+                .map(|c| format!("CAST(\"{c}\" AS TEXT)"))
+                .collect();
+            let sql = format!("SELECT {} FROM \"{t}\"", select.join(", "));
+            let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
+            let mut text = String::new();
+            for r in &rows {
+                for i in 0..columns.len() {
+                    if let Some(v) = r.try_get::<Option<String>, _>(i)? {
+                        text.push_str(&v);
+                    }
+                    text.push('\t');
+                }
+                text.push('\n');
+            }
+            out.push((t, text));
+        }
+        Ok(out)
+    }
+}

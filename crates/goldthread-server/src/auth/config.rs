@@ -2,8 +2,6 @@
 
 use std::time::Duration;
 
-use super::oidc::OidcSettings;
-
 /// Sign-in settings.
 #[derive(Clone, Debug)]
 pub struct AuthConfig {
@@ -15,8 +13,6 @@ pub struct AuthConfig {
     pub max_failed_attempts: i64,
     /// How long a lockout lasts.
     pub lockout: Duration,
-    /// The OpenID Connect provider, if sign-in through one is offered.
-    pub oidc: Option<OidcSettings>,
 }
 
 impl Default for AuthConfig {
@@ -26,21 +22,19 @@ impl Default for AuthConfig {
             session_lifetime: Duration::from_secs(8 * 3600),
             max_failed_attempts: 5,
             lockout: Duration::from_secs(15 * 60),
-            oidc: None,
         }
     }
 }
 
 impl AuthConfig {
     /// Settings from the environment: `GOLDTHREAD_PUBLIC_URL` (an `https://` address makes
-    /// cookies Secure) and the `GOLDTHREAD_OIDC_*` variables (see [`OidcSettings::from_env`]).
+    /// cookies Secure).
     pub fn from_env() -> Self {
         let secure = std::env::var("GOLDTHREAD_PUBLIC_URL")
             .map(|u| u.starts_with("https://"))
             .unwrap_or(false);
         Self {
             secure_cookies: secure,
-            oidc: OidcSettings::from_env(),
             ..Self::default()
         }
     }

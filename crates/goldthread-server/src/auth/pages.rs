@@ -38,7 +38,7 @@ pub(super) fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-fn sign_in_form(csrf: &str, next: &str, error: Option<&str>, oidc: bool) -> Markup {
+fn sign_in_form(csrf: &str, next: &str, error: Option<&str>) -> Markup {
     layout(
         "Sign in",
         html! {
@@ -62,9 +62,6 @@ fn sign_in_form(csrf: &str, next: &str, error: Option<&str>, oidc: bool) -> Mark
                 }
                 button.button type="submit" { "Sign in" }
             }
-            @if oidc {
-                p { "Or " a href={ "/sign-in/oidc?next=" (next) } { "sign in with your organisation's account" } "." }
-            }
         },
     )
 }
@@ -86,8 +83,7 @@ async fn sign_in_page(
         3600,
         state.auth().secure_cookies,
     );
-    let oidc = state.auth().oidc.is_some();
-    (out, sign_in_form(&csrf, &next, None, oidc)).into_response()
+    (out, sign_in_form(&csrf, &next, None)).into_response()
 }
 
 #[derive(Deserialize)]
@@ -110,11 +106,10 @@ async fn sign_in(
         ));
     }
     let next = safe_next(f.next.as_deref());
-    let oidc = state.auth().oidc.is_some();
     let refuse = |msg: &str| {
         (
             StatusCode::UNAUTHORIZED,
-            sign_in_form(&expected, &next, Some(msg), oidc),
+            sign_in_form(&expected, &next, Some(msg)),
         )
             .into_response()
     };

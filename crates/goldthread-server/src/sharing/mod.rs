@@ -14,7 +14,9 @@ use axum::Router;
 
 use crate::AppState;
 
-pub use secrets::{enforce_retention, pseudonym_key, PSEUDONYM_KEY};
+pub use secrets::{
+    enforce_retention, production_problems, pseudonym_key, retention_schedule, PSEUDONYM_KEY,
+};
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()

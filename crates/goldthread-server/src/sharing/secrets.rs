@@ -53,3 +53,33 @@ pub async fn enforce_retention(store: &Store) -> Result<usize, StoreError> {
     }
     Ok(gone.len())
 }
+
+/// What stops this database being run in production: demo accounts with the published password,
+/// or published demo secrets. Empty when it is fit to run.
+pub async fn production_problems(store: &Store) -> Result<Vec<String>, StoreError> {
+    let mut problems = Vec::new();
+    let demo_accounts = store.demo_account_count().await?;
+    if demo_accounts > 0 {
+        problems.push(format!(
+            "{demo_accounts} demo accounts with the published demo password exist"
+        ));
+    }
+    for name in store.demo_secrets().await? {
+        problems.push(format!(
+            "the instance secret {name} is the published demo value"
+        ));
+    }
+    Ok(problems)
+}
+
+/// Runs retention enforcement now and then every `every`, for ever (spawned by `serve`).
+pub async fn retention_schedule(store: Store, every: std::time::Duration) {
+    loop {
+        match enforce_retention(&store).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(datasets = n, "retention: deleted datasets past their date"),
+            Err(e) => tracing::error!(error = %e, "retention enforcement failed"),
+        }
+        tokio::time::sleep(every).await;
+    }
+}
