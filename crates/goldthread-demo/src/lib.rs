@@ -6,6 +6,8 @@
 //! is the binary's job.
 #![forbid(unsafe_code)]
 
+pub mod map;
+
 pub mod sharing;
 
 use goldthread_domain::geography::{ReferenceGeography, Tier};
@@ -21,6 +23,7 @@ pub async fn install(store: &Store) -> Result<(), StoreError> {
     store.replace_reference_geography(&geo).await?;
     let (system, organisations) = norfolk_and_waveney(&geo);
     store.put_system(&system, &organisations).await?;
+    map::install(store, &system.icb).await?;
     sharing::install(store).await?;
     tracing::info!(
         icb = %system.icb,

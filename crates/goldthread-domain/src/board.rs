@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::ids::{GssCode, ParseIdError};
 use crate::organisation::OrganisationId;
 
-pub use representation::{RepresentationReport, SeatCount};
+pub use representation::{BoardComposition, DistrictRef, RepresentationReport, SeatCount};
 
 /// A board's identifier (a UUID).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Serialize, Deserialize)]

@@ -10,6 +10,7 @@
 mod api;
 pub mod auth;
 mod error;
+mod map;
 mod pages;
 pub mod sharing;
 
@@ -84,6 +85,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(api::routes())
         .merge(pages::routes())
+        .merge(map::routes())
         .merge(auth::routes())
         .merge(sharing::routes())
         .fallback(error::not_found)

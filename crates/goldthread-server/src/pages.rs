@@ -39,6 +39,13 @@ pub(crate) fn layout(title: &str, body: Markup) -> Markup {
                     div.width-container {
                         a.site-name href="/" { "goldthread" }
                         span.site-strap { "the integrated care system, joined up" }
+                        nav.site-nav aria-label="Main" {
+                            ul {
+                                li { a href="/" { "Systems" } }
+                                li { a href="/directory" { "Service directory" } }
+                                li { a href="/outcomes" { "Outcomes" } }
+                            }
+                        }
                     }
                 }
                 main.width-container #main { (body) }
@@ -95,7 +102,7 @@ async fn home(State(state): State<AppState>) -> Result<Markup, ApiError> {
                 ul {
                     @for s in &systems {
                         li {
-                            a href={ "/api/v1/icbs/" (s.icb) } { (s.name) }
+                            a href={ "/icbs/" (s.icb) } { (s.name) }
                             " (" (s.icb) ", " (s.members.len()) " organisations)"
                         }
                     }
@@ -110,7 +117,7 @@ async fn home(State(state): State<AppState>) -> Result<Markup, ApiError> {
                         @for icb in geo.icbs() {
                             @let s = geo.icb_summary(icb);
                             tr {
-                                td { a href={ "/api/v1/icbs/" (s.code) } { (s.short_name) } }
+                                td { a href={ "/icbs/" (s.code) } { (s.short_name) } }
                                 td { (s.code) " / " (s.ods_code) }
                                 td.numeric { (thousands(s.population)) }
                                 td.numeric { (s.councils.total()) }

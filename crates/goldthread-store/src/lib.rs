@@ -16,8 +16,11 @@ mod audit;
 mod budgets;
 mod cases;
 mod datasets;
+mod boards;
+mod directory;
 mod error;
 mod geography;
+mod organisations;
 mod indicators;
 mod ledger;
 mod outcomes;
@@ -36,7 +39,9 @@ pub use datasets::{Cohort, Dataset, PseudonymisedRow};
 pub use cases::{
     CaseRecord, CaseReferral, CaseSummary, DashboardRow, NewCase, Recorded, StoredEvent,
 };
+pub use directory::{PossibleDuplicate, ServiceHits, ServiceQuery};
 pub use error::StoreError;
+pub use organisations::OrganisationRecord;
 pub use ledger::{Budget, LedgerCheck, LedgerTransaction, PaymentRequest};
 
 /// Which database engine a store runs on.

@@ -11,7 +11,7 @@ use crate::{now, Store, StoreError};
 
 const ORGANISATION_COLUMNS: &str = "o.id, o.name, o.kind, o.ods_code, o.gss_code";
 
-fn organisation_from_row(row: &AnyRow) -> Result<Organisation, StoreError> {
+pub(crate) fn organisation_from_row(row: &AnyRow) -> Result<Organisation, StoreError> {
     const T: &str = "organisations";
     let key: String = row.try_get("id")?;
     let bad = |e: goldthread_domain::ParseIdError| StoreError::corrupt(T, &key, e);

@@ -10,6 +10,8 @@ use serde_json::Value;
 
 pub use goldthread_store::testing;
 
+pub mod browser;
+
 /// A running server over its own database.
 pub struct TestApp {
     /// Base URL, e.g. `http://127.0.0.1:40123`.
