@@ -239,6 +239,19 @@ fn note_bad(report: &mut ReadReport, row: BadRow, skip: bool, name: &str) -> Res
 /// Reads pairs of ids from the first two columns of a CSV with a header
 /// (`left_id,right_id` or any names).
 pub fn read_pairs(path: &Path) -> Result<Vec<(String, String)>> {
+    #[cfg(feature = "parquet")]
+    if is_parquet(path) {
+        let (t, _) = crate::parquet_io::read_table(path, &IdColumn::Infer, true)?;
+        if t.header().len() < 2 {
+            return Err(LinkError::Format {
+                path: path.display().to_string(),
+                reason: "expected two id columns".into(),
+            });
+        }
+        return Ok((0..t.len())
+            .map(|i| (t.cell(i, 0).to_string(), t.cell(i, 1).to_string()))
+            .collect());
+    }
     let name = path.display().to_string();
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
@@ -491,4 +504,92 @@ pub fn read_encoded_from<R: std::io::BufRead>(
         }
     }
     Ok(enc)
+}
+
+/// True when a path names a Parquet file (by its extension).
+pub fn is_parquet(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
+}
+
+/// Reads records from CSV, or from Parquet when the path ends in `.parquet`
+/// (row numbers stand for line numbers in Parquet messages).
+pub fn read_records(
+    path: &Path,
+    id: &IdColumn,
+    skip_bad_rows: bool,
+) -> Result<(Table, ReadReport)> {
+    if is_parquet(path) {
+        #[cfg(feature = "parquet")]
+        return crate::parquet_io::read_table(path, id, skip_bad_rows);
+        #[cfg(not(feature = "parquet"))]
+        return Err(LinkError::Format {
+            path: path.display().to_string(),
+            reason: "built without Parquet support".into(),
+        });
+    }
+    read_csv(path, id, skip_bad_rows)
+}
+
+/// Writes text columns to CSV, or to Parquet when the path ends in `.parquet`.
+pub fn write_text_columns(path: &Path, names: &[&str], columns: Vec<Vec<String>>) -> Result<()> {
+    if is_parquet(path) {
+        #[cfg(feature = "parquet")]
+        return crate::parquet_io::write_columns(
+            path,
+            names,
+            columns
+                .into_iter()
+                .map(crate::parquet_io::OutColumn::Text)
+                .collect(),
+        );
+    }
+    let io_err = |e: std::io::Error| LinkError::Io {
+        path: path.display().to_string(),
+        source: e,
+    };
+    let mut w = csv::Writer::from_writer(create(path)?);
+    w.write_record(names).map_err(|e| io_err(e.into()))?;
+    let rows = columns.first().map(|c| c.len()).unwrap_or(0);
+    for r in 0..rows {
+        w.write_record(columns.iter().map(|c| c[r].as_str()))
+            .map_err(|e| io_err(e.into()))?;
+    }
+    w.flush().map_err(io_err)
+}
+
+/// Writes predicted pairs to CSV (see [`write_pairs`]) or Parquet by extension.
+pub fn write_pairs_to(
+    path: &Path,
+    prep: &Prepared,
+    pairs: &[ScoredPair],
+    explain: Option<&Scorer>,
+) -> Result<()> {
+    if is_parquet(path) {
+        #[cfg(feature = "parquet")]
+        {
+            use crate::parquet_io::OutColumn;
+            let mut names = vec!["left_id", "right_id", "match_probability", "match_weight"];
+            let mut cols = vec![
+                OutColumn::Text(pairs.iter().map(|p| prep.id(p.left).to_string()).collect()),
+                OutColumn::Text(pairs.iter().map(|p| prep.id(p.right).to_string()).collect()),
+                OutColumn::Number(pairs.iter().map(|p| p.probability).collect()),
+                OutColumn::Number(pairs.iter().map(|p| p.weight).collect()),
+            ];
+            if let Some(s) = explain {
+                names.push("explanation");
+                cols.push(OutColumn::Text(
+                    pairs
+                        .iter()
+                        .map(|p| s.explain(p.left, p.right).to_compact())
+                        .collect(),
+                ));
+            }
+            return crate::parquet_io::write_columns(path, &names, cols);
+        }
+    }
+    write_pairs(create(path)?, prep, pairs, explain).map_err(|source| LinkError::Io {
+        path: path.display().to_string(),
+        source,
+    })
 }

@@ -45,6 +45,8 @@ pub mod incremental;
 pub mod io;
 pub mod model;
 pub mod normalize;
+#[cfg(feature = "parquet")]
+pub mod parquet_io;
 pub mod pipeline;
 pub mod prepare;
 pub mod spec;

@@ -326,3 +326,36 @@ fn febrl4_with_no_spec_meets_the_f1_bar() {
     let (_, f1) = f1_of(&out, &truth);
     assert!(f1 >= 0.999, "F1 {f1}");
 }
+
+#[test]
+fn parquet_in_and_out() {
+    let dir = scratch("parquet");
+    ok(&[
+        "synth",
+        "--n",
+        "1500",
+        "--seed",
+        "12",
+        "--overlap",
+        "0.6",
+        "--parquet",
+        "--out",
+        p(&dir),
+    ]);
+    let out = dir.join("pairs.parquet");
+    ok(&[
+        "pairs",
+        p(&dir.join("left.parquet")),
+        p(&dir.join("right.parquet")),
+        "--one-to-one",
+        "--out",
+        p(&out),
+    ]);
+    let bytes = std::fs::read(&out).unwrap();
+    assert_eq!(&bytes[..4], b"PAR1", "not a Parquet file");
+    let (precision, f1) = f1_of(&out, &dir.join("truth.csv"));
+    assert!(
+        precision >= 0.98 && f1 >= 0.97,
+        "precision {precision} f1 {f1}"
+    );
+}

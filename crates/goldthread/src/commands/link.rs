@@ -98,7 +98,7 @@ pub struct PairsArgs {
     /// Keep at most one match per record, best first.
     #[arg(long)]
     one_to_one: bool,
-    /// Output CSV: left_id,right_id,match_probability,match_weight.
+    /// Output CSV (or .parquet): left_id,right_id,match_probability,match_weight.
     #[arg(long)]
     out: PathBuf,
     #[command(flatten)]
@@ -166,6 +166,9 @@ pub struct SynthArgs {
     /// Directory for left.csv, right.csv and truth.csv.
     #[arg(long)]
     out: PathBuf,
+    /// Write left.parquet and right.parquet instead of CSV.
+    #[arg(long)]
+    parquet: bool,
 }
 
 /// Arguments of `goldthread link evaluate`.
@@ -291,7 +294,7 @@ fn read_spec(path: &Path) -> anyhow::Result<LinkSpec> {
 
 /// Reads a record file, reporting skipped rows.
 fn read_table(path: &Path, id: &IdColumn, skip: bool) -> anyhow::Result<(Table, ReadReport)> {
-    let (t, report) = lio::read_csv(path, id, skip)?;
+    let (t, report) = lio::read_records(path, id, skip)?;
     println!(
         "read {}: {} records{}",
         path.display(),
@@ -410,8 +413,21 @@ fn write_csv_pairs(
     pairs: &[goldthread_link::ScoredPair],
     scorer: Option<&Scorer>,
 ) -> anyhow::Result<()> {
-    let w = lio::create(path)?;
-    lio::write_pairs(w, prep, pairs, scorer).with_context(|| format!("writing {}", path.display()))
+    Ok(lio::write_pairs_to(path, prep, pairs, scorer)?)
+}
+
+/// Writes `id,<name>` rows to CSV or Parquet (by extension).
+fn write_id_column(
+    path: &Path,
+    name: &str,
+    ids: Vec<String>,
+    values: Vec<String>,
+) -> anyhow::Result<()> {
+    Ok(lio::write_text_columns(
+        path,
+        &["id", name],
+        vec![ids, values],
+    )?)
 }
 
 fn save_model(score: &ScoreArgs, model: &Model) -> anyhow::Result<()> {
@@ -511,12 +527,11 @@ fn dedupe(a: DedupeArgs) -> anyhow::Result<()> {
     clock.extend(&out.timings);
     print_run(&out);
     let rep = clusters(prep.len(), &out.matches);
-    let mut w = csv::Writer::from_writer(lio::create(&a.out)?);
-    w.write_record(["id", "cluster_id"])?;
-    for (i, r) in rep.iter().enumerate() {
-        w.write_record([prep.id(i as u32), prep.id(*r)])?;
-    }
-    w.flush()?;
+    let ids: Vec<String> = (0..prep.len() as u32)
+        .map(|i| prep.id(i).to_string())
+        .collect();
+    let cluster_ids = rep.iter().map(|&r| prep.id(r).to_string()).collect();
+    write_id_column(&a.out, "cluster_id", ids, cluster_ids)?;
     if let Some(p) = &a.pairs_out {
         let scorer = Scorer::new(&out.model, &prep);
         write_csv_pairs(p, &prep, &out.matches, a.score.explain.then_some(&scorer))?;
@@ -581,17 +596,15 @@ fn encode_file(a: EncodeArgs) -> anyhow::Result<()> {
 }
 
 fn write_table(path: &Path, t: &Table) -> anyhow::Result<()> {
-    let mut w = csv::Writer::from_writer(lio::create(path)?);
-    let mut header = vec!["id".to_string()];
-    header.extend(t.header().iter().cloned());
-    w.write_record(&header)?;
-    for i in 0..t.len() {
-        let mut row = vec![t.id(i)];
-        row.extend((0..t.header().len()).map(|c| t.cell(i, c)));
-        w.write_record(&row)?;
+    let mut names = vec!["id"];
+    names.extend(t.header().iter().map(|h| h.as_str()));
+    let mut columns = vec![(0..t.len())
+        .map(|i| t.id(i).to_string())
+        .collect::<Vec<_>>()];
+    for c in 0..t.header().len() {
+        columns.push((0..t.len()).map(|i| t.cell(i, c).to_string()).collect());
     }
-    w.flush()
-        .with_context(|| format!("writing {}", path.display()))
+    Ok(lio::write_text_columns(path, &names, columns)?)
 }
 
 fn synth(a: SynthArgs) -> anyhow::Result<()> {
@@ -607,14 +620,15 @@ fn synth(a: SynthArgs) -> anyhow::Result<()> {
         corruption: a.corruption,
     });
     clock.lap("generate");
-    write_table(&a.out.join("left.csv"), &s.left)?;
-    write_table(&a.out.join("right.csv"), &s.right)?;
-    let mut w = csv::Writer::from_writer(lio::create(&a.out.join("truth.csv"))?);
-    w.write_record(["left_id", "right_id"])?;
-    for (l, r) in &s.truth {
-        w.write_record([l, r])?;
-    }
-    w.flush()?;
+    let ext = if a.parquet { "parquet" } else { "csv" };
+    write_table(&a.out.join(format!("left.{ext}")), &s.left)?;
+    write_table(&a.out.join(format!("right.{ext}")), &s.right)?;
+    let (l, r): (Vec<String>, Vec<String>) = s.truth.iter().cloned().unzip();
+    lio::write_text_columns(
+        &a.out.join("truth.csv"),
+        &["left_id", "right_id"],
+        vec![l, r],
+    )?;
     clock.lap("write");
     println!(
         "wrote {} left, {} right records and {} true pairs to {}",
@@ -646,7 +660,7 @@ fn print_spec(a: SpecArgs) -> anyhow::Result<()> {
         .clone()
         .map(IdColumn::Named)
         .unwrap_or(IdColumn::Infer);
-    let (table, report) = lio::read_csv(&a.file, &id, true)?;
+    let (table, report) = lio::read_records(&a.file, &id, true)?;
     let mut spec = LinkSpec::infer(table.header(), None)?;
     spec.id_column = report.id_column;
     print!("{}", spec.to_toml());
@@ -679,20 +693,21 @@ fn incremental(a: IncrementalArgs) -> anyhow::Result<()> {
     let out = link_incremental(&spec, &existing, &cluster_of, &new, &opts)?;
     clock.extend(&out.against_existing.timings);
     print_run(&out.against_existing);
-    let mut w = csv::Writer::from_writer(lio::create(&a.out)?);
-    w.write_record(["id", "cluster_id"])?;
     let merged: std::collections::HashMap<&str, &str> = out
         .merged
         .iter()
         .map(|(k, l)| (l.as_str(), k.as_str()))
         .collect();
-    for (i, c) in cluster_of.iter().enumerate() {
-        w.write_record([existing.id(i), merged.get(c.as_str()).copied().unwrap_or(c)])?;
-    }
-    for (i, c) in out.new_clusters.iter().enumerate() {
-        w.write_record([new.id(i), c.as_str()])?;
-    }
-    w.flush()?;
+    let mut ids: Vec<String> = (0..existing.len())
+        .map(|i| existing.id(i).to_string())
+        .collect();
+    let mut cluster_ids: Vec<String> = cluster_of
+        .iter()
+        .map(|c| merged.get(c.as_str()).copied().unwrap_or(c).to_string())
+        .collect();
+    ids.extend((0..new.len()).map(|i| new.id(i).to_string()));
+    cluster_ids.extend(out.new_clusters.iter().cloned());
+    write_id_column(&a.out, "cluster_id", ids, cluster_ids)?;
     save_model(&a.score, &out.against_existing.model)?;
     clock.lap("write");
     let joined = out
@@ -720,12 +735,14 @@ fn household_groups(a: HouseholdArgs) -> anyhow::Result<()> {
     let spec = resolve_spec(&a.input, table.header(), report.id_column.as_deref())?;
     let prep = Prepared::dedupe(&spec, &table)?;
     let groups = households(&prep);
-    let mut w = csv::Writer::from_writer(lio::create(&a.out)?);
-    w.write_record(["id", "household_id"])?;
-    for (i, g) in groups.iter().enumerate() {
-        w.write_record([prep.id(i as u32), g.map(|g| prep.id(g)).unwrap_or("")])?;
-    }
-    w.flush()?;
+    let ids = (0..prep.len() as u32)
+        .map(|i| prep.id(i).to_string())
+        .collect();
+    let households = groups
+        .iter()
+        .map(|g| g.map(|g| prep.id(g).to_string()).unwrap_or_default())
+        .collect();
+    write_id_column(&a.out, "household_id", ids, households)?;
     let distinct = groups
         .iter()
         .enumerate()
