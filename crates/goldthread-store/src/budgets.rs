@@ -30,8 +30,9 @@ impl Store {
         for l in lines {
             sqlx::query(
                 "INSERT INTO budget_lines (icb_code, organisation_id, year_start, service, \
-                 pooled_fund, category, amount_pence) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                 pooled_fund, category, amount_pence) VALUES ($1, $2, $3, $4, CAST($5 AS TEXT), $6, $7)",
             )
+            .persistent(false) // pooled_fund may be NULL first: see indicators::upsert_value
             .bind(icb.as_str())
             .bind(l.organisation.to_string())
             .bind(i64::from(l.year.start_year()))

@@ -130,6 +130,9 @@ async fn insert_definition(
     Ok(())
 }
 
+// Not a cached statement: on PostgreSQL the Any driver declares each parameter's type from the
+// values bound when a statement is first prepared, and a NULL bound first would fix the wrong
+// type for every later row. The casts give each NULL its column's type.
 async fn upsert_value(
     tx: &mut Transaction<'_, Any>,
     v: &IndicatorValue,
@@ -138,14 +141,17 @@ async fn upsert_value(
     sqlx::query(
         "INSERT INTO indicator_values (indicator_code, area_code, area_name, period_label, \
          period_sortable, sex, value, lower95, upper95, lower998, upper998, count, denominator, \
-         source_call, note, imported_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
-         $12, $13, $14, $15, $16) ON CONFLICT (indicator_code, area_code, period_label, sex) DO \
+         source_call, note, imported_at) VALUES ($1, $2, $3, $4, $5, $6, \
+         CAST($7 AS DOUBLE PRECISION), CAST($8 AS DOUBLE PRECISION), CAST($9 AS DOUBLE PRECISION), \
+         CAST($10 AS DOUBLE PRECISION), CAST($11 AS DOUBLE PRECISION), CAST($12 AS DOUBLE PRECISION), \
+         CAST($13 AS DOUBLE PRECISION), CAST($14 AS TEXT), $15, $16) ON CONFLICT (indicator_code, area_code, period_label, sex) DO \
          UPDATE SET area_name = excluded.area_name, period_sortable = excluded.period_sortable, \
          value = excluded.value, lower95 = excluded.lower95, upper95 = excluded.upper95, \
          lower998 = excluded.lower998, upper998 = excluded.upper998, count = excluded.count, \
          denominator = excluded.denominator, source_call = excluded.source_call, \
          note = excluded.note, imported_at = excluded.imported_at",
     )
+    .persistent(false)
     .bind(v.indicator.as_str())
     .bind(v.area.as_str())
     .bind(v.area_name.as_str())

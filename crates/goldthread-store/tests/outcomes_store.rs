@@ -137,6 +137,29 @@ async fn a_value_without_a_definition_stores_nothing(store: Store) {
         .is_empty());
 }
 
+async fn a_value_without_limits_followed_by_one_with_them_imports(store: Store) {
+    // Fingertips files mix rows with and without intervals (England often has none).
+    let mut bare = value("E92000001", 21.8);
+    (bare.lower, bare.upper, bare.source_call) = (None, None, None);
+    let s = store
+        .import_indicators(
+            &[inactivity("2026-05-13")],
+            &[bare, value("E07000145", 27.6)],
+            "analyst",
+            "load",
+        )
+        .await
+        .unwrap();
+    assert_eq!(s.values, 2);
+    let code93015 = IndicatorCode::parse("93015").unwrap();
+    let back = store
+        .indicator_values(&code93015, &[code("E92000001"), code("E07000145")])
+        .await
+        .unwrap();
+    assert_eq!(back[0].lower, None);
+    assert_eq!(back[1].lower, Some(24.6));
+}
+
 fn outcome(target: f64) -> Outcome {
     let p = |s: &str| Period::parse(s).unwrap();
     Outcome {
@@ -288,6 +311,7 @@ async fn budgets_prevention_definitions_and_disclosure_settings(store: Store) {
 test_on_both_backends!(
     indicators_round_trip_and_changed_definitions_become_versions,
     a_value_without_a_definition_stores_nothing,
+    a_value_without_limits_followed_by_one_with_them_imports,
     outcome_changes_are_versioned_and_attributed,
     the_golden_thread_round_trips,
     budgets_prevention_definitions_and_disclosure_settings,
