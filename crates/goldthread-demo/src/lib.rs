@@ -8,6 +8,7 @@
 
 pub mod map;
 
+pub mod outcomes;
 pub mod sharing;
 
 use goldthread_domain::geography::{ReferenceGeography, Tier};
@@ -25,6 +26,7 @@ pub async fn install(store: &Store) -> Result<(), StoreError> {
     store.put_system(&system, &organisations).await?;
     map::install(store, &system.icb).await?;
     sharing::install(store).await?;
+    outcomes::install(store, &system.icb).await?;
     tracing::info!(
         icb = %system.icb,
         organisations = organisations.len(),

@@ -40,6 +40,9 @@ enum Command {
     /// Link records across partners (Fellegi-Sunter, optionally privacy-preserving).
     #[command(subcommand)]
     Link(commands::link::LinkCommand),
+    /// Import indicators: Fingertips exports and partners' counts.
+    #[command(subcommand)]
+    Indicators(commands::indicators::IndicatorsCommand),
 }
 
 fn main() -> std::process::ExitCode {
@@ -51,6 +54,7 @@ fn main() -> std::process::ExitCode {
         Command::Geography(cmd) => commands::geography::run(cmd),
         Command::Stats(args) => commands::stats::run(args),
         Command::Link(cmd) => commands::link::run(cmd),
+        Command::Indicators(cmd) => commands::indicators::run(cmd),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -2,6 +2,7 @@
 
 pub mod demo;
 pub mod geography;
+pub mod indicators;
 pub mod link;
 pub mod serve;
 pub mod stats;
