@@ -11,6 +11,7 @@ mod api;
 pub mod auth;
 mod error;
 mod map;
+mod outcomes;
 mod pages;
 pub mod sharing;
 
@@ -86,6 +87,7 @@ pub fn app(state: AppState) -> Router {
         .merge(api::routes())
         .merge(pages::routes())
         .merge(map::routes())
+        .merge(outcomes::routes())
         .merge(auth::routes())
         .merge(sharing::routes())
         .fallback(error::not_found)
