@@ -1,7 +1,7 @@
 //! The ICS overview's map: its councils coloured by tier, county borders over them, and the ICB's
 //! own boundary, drawn on the server as inline SVG.
 
-use goldthread_domain::geography::{ReferenceGeography, Tier};
+use goldthread_domain::geography::{Authority, ReferenceGeography, Tier};
 use goldthread_domain::organisation::OrganisationId;
 use goldthread_domain::GssCode;
 use goldthread_maps::{boundaries, Layer, Shape, SvgMap};
@@ -23,24 +23,38 @@ pub(crate) fn tier_colour(tier: Tier) -> &'static str {
         .map_or("#768692", |(_, c)| c)
 }
 
+/// The county councils over an ICS's districts (the ICB footprint lists districts, not counties).
+pub(crate) fn counties_of<'a>(geo: &'a ReferenceGeography, icb: &GssCode) -> Vec<&'a Authority> {
+    let mut out: Vec<&Authority> = Vec::new();
+    for (a, _) in geo.authorities_in(icb) {
+        if a.tier == Tier::District {
+            if let Some(c) = geo.authority(&a.upper_tier) {
+                if !out.iter().any(|x| x.code == c.code) {
+                    out.push(c);
+                }
+            }
+        }
+    }
+    out
+}
+
 /// The map of an ICS's councils, as an `<svg>` element.
 pub(crate) fn ics_map(geo: &ReferenceGeography, icb: &GssCode, system_name: &str) -> String {
     let icb_area = boundaries::icbs().get(icb.as_str());
     let in_icb = geo.authorities_in(icb);
     let mut councils = Vec::new();
     let mut counties = Vec::new();
-    for (a, share) in &in_icb {
-        if a.tier == Tier::County {
-            if let Some(area) = boundaries::counties().get(a.code.as_str()) {
-                counties.push(Shape {
-                    area,
-                    fill: "none".into(),
-                    label: format!("{} (county council)", a.name),
-                    href: None,
-                });
-            }
-            continue;
+    for county in counties_of(geo, icb) {
+        if let Some(area) = boundaries::counties().get(county.code.as_str()) {
+            counties.push(Shape {
+                area,
+                fill: "none".into(),
+                label: format!("{} (county council)", county.name),
+                href: None,
+            });
         }
+    }
+    for (a, share) in &in_icb {
         let Some(area) = boundaries::districts().get(a.code.as_str()) else {
             continue;
         };

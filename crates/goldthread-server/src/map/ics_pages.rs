@@ -14,7 +14,7 @@ use maud::{html, Markup, PreEscaped};
 use super::api::build_report;
 use super::chart::{bar_chart, Bar};
 use super::icb_code;
-use super::ics_map::{ics_map, tier_colour};
+use super::ics_map::{counties_of, ics_map, tier_colour};
 use crate::api::GssPath;
 use crate::pages::layout;
 use crate::{ApiError, AppState};
@@ -56,6 +56,7 @@ async fn overview(
     let nhs: Vec<_> = members.iter().filter(|o| !o.kind.is_council()).collect();
     let boards = state.store().boards_in(&icb).await?;
     let in_icb = geo.authorities_in(&icb);
+    let counties = counties_of(&geo, &icb);
     let tiers_present: Vec<Tier> = Tier::ALL
         .into_iter()
         .filter(|t| in_icb.iter().any(|(a, _)| a.tier == *t))
@@ -73,11 +74,18 @@ async fn overview(
                         @for t in &tiers_present {
                             li { span.swatch style={ "background:" (tier_colour(*t)) } {} (t.label()) }
                         }
+                        @if !counties.is_empty() {
+                            li { span.swatch.county {} "County council boundary" }
+                        }
                         li { span.swatch.outline {} "ICB boundary" }
                     }
                 }
                 div.side-column {
                     h2 { "Councils" }
+                    @if !counties.is_empty() {
+                        h3 { (Tier::County.label()) }
+                        ul.plain { @for c in &counties { li { a href=(org_link(&c.code)) { (c.name) } } } }
+                    }
                     @for t in &tiers_present {
                         h3 { (t.label()) }
                         ul.plain {
