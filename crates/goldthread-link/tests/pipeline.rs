@@ -232,3 +232,55 @@ fn incremental_linking_keeps_cluster_ids() {
         link_incremental(&spec, &s.left, &existing, &s.right, &LinkOptions::default()).unwrap();
     assert_eq!(out.new_clusters, again.new_clusters);
 }
+
+#[test]
+fn multi_valued_address_history_matches_on_any_value() {
+    let header = ["given_name", "surname", "dob", "addresses"];
+    let left = Table::from_rows(
+        &header,
+        vec![(
+            "a",
+            vec![
+                "ann",
+                "lee",
+                "1970-01-01",
+                "1 mill lane, leeds|9 high st, york",
+            ],
+        )],
+    );
+    let right = Table::from_rows(
+        &header,
+        vec![("b", vec!["ann", "lee", "1970-01-01", "9 high street, york"])],
+    );
+    let toml = r#"
+[[field]]
+name = "given_name"
+kind = "given_name"
+columns = ["given_name"]
+[[field]]
+name = "surname"
+kind = "surname"
+columns = ["surname"]
+[[field]]
+name = "dob"
+kind = "date_of_birth"
+columns = ["dob"]
+[[field]]
+name = "addresses"
+kind = "address"
+columns = ["addresses"]
+multi_value_separator = "|"
+[[blocking]]
+name = "dob"
+keys = ["dob"]
+"#;
+    let spec = LinkSpec::from_toml(toml).unwrap();
+    let prep = Prepared::link(&spec, &left, &right).unwrap();
+    let f = &prep.fields[3];
+    let level = goldthread_link::compare::compare(f, &prep.aliases, 0, 1);
+    let labels = goldthread_link::compare::level_labels(f.spec.kind, false);
+    assert_eq!(
+        labels[level as usize], "exact",
+        "history entry '9 high st, york' should agree exactly"
+    );
+}
