@@ -394,6 +394,51 @@ async fn a_hostile_register_import_is_escaped_on_every_page(backend: Backend) {
     assert_eq!(app.store.agreements().await.unwrap().len(), before);
 }
 
+async fn datasets_are_deleted_when_their_retention_ends_and_the_deletion_is_audited(
+    backend: Backend,
+) {
+    let app = TestApp::with_demo(backend).await;
+    let mut a = app
+        .store
+        .agreement(agreement("DSA-WW-002"))
+        .await
+        .unwrap()
+        .unwrap();
+    a.retention_days = 0;
+    app.store.put_agreement(&a).await.unwrap();
+    let c = sign_in(&app, &email("analyst", "nnuh")).await;
+    let csv = format!("{HEADER}\n9434765919,Ann,Smith,1950-02-03,NR30 1AA,Urology,12,routine\n");
+    let r = c
+        .post(app.url(&upload_path("DSA-WW-002", "short-lived")))
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    let before = app.store.datasets().await.unwrap().len();
+    let deleted = goldthread_server::sharing::enforce_retention(&app.store)
+        .await
+        .unwrap();
+    assert_eq!(
+        deleted, 1,
+        "only the dataset past its date goes; the demo's are kept"
+    );
+    assert_eq!(app.store.datasets().await.unwrap().len(), before - 1);
+    let events = app
+        .store
+        .audit_events(
+            &goldthread_store::AuditFilter {
+                action_prefix: Some("dataset.retention".into()),
+                ..Default::default()
+            },
+            10,
+        )
+        .await
+        .unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].record.actor, "system");
+}
+
 fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| {
@@ -416,4 +461,5 @@ on_both_backends!(
     an_ig_lead_revokes_an_agreement_and_reads_stop,
     hostile_query_parameters_and_paths_get_nowhere,
     a_hostile_register_import_is_escaped_on_every_page,
+    datasets_are_deleted_when_their_retention_ends_and_the_deletion_is_audited,
 );

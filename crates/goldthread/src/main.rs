@@ -40,6 +40,12 @@ enum Command {
     /// Link records across partners (Fellegi-Sunter, optionally privacy-preserving).
     #[command(subcommand)]
     Link(commands::link::LinkCommand),
+    /// Check the audit trail's hash chain.
+    #[command(subcommand)]
+    Audit(commands::audit::AuditCommand),
+    /// Add and list sign-in accounts.
+    #[command(subcommand)]
+    Account(commands::account::AccountCommand),
     /// Import indicators: Fingertips exports and partners' counts.
     #[command(subcommand)]
     Indicators(commands::indicators::IndicatorsCommand),
@@ -54,6 +60,8 @@ fn main() -> std::process::ExitCode {
         Command::Geography(cmd) => commands::geography::run(cmd),
         Command::Stats(args) => commands::stats::run(args),
         Command::Link(cmd) => commands::link::run(cmd),
+        Command::Audit(cmd) => commands::audit::run(cmd),
+        Command::Account(cmd) => commands::account::run(cmd),
         Command::Indicators(cmd) => commands::indicators::run(cmd),
     };
     match result {

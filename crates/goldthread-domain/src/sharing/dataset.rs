@@ -294,6 +294,15 @@ pub fn read_csv(
     for (n, record) in reader.records().enumerate() {
         let line = n + 2;
         match record {
+            Ok(record) if record.len() != headers.len() => errors.push(err(
+                line,
+                "row",
+                format!(
+                    "expected {} values as in the header, found {}",
+                    headers.len(),
+                    record.len()
+                ),
+            )),
             Ok(record) => {
                 let values: Vec<&str> = index
                     .iter()

@@ -1,11 +1,12 @@
 //! The public register of data uses: what is done with residents' data, without personal data.
 //! Approved and active agreements, and the linkage jobs run under them (counts pass the
-//! disclosure-control rounding so small cohorts cannot be singled out).
+//! disclosure-control function, so small cohorts cannot be singled out).
 
 use axum::extract::State;
 use axum::routing::get;
 use axum::Router;
 use goldthread_domain::sharing::Status;
+use goldthread_stats::{Disclosed, DisclosureRule};
 use maud::{html, Markup};
 
 use super::agreements::{in_state, name_of, organisation_names};
@@ -16,12 +17,11 @@ pub(super) fn routes() -> Router<AppState> {
     Router::new().route("/data-uses", get(page))
 }
 
-/// Cohort sizes published to the nearest 5, with fewer than 10 shown as such.
+/// A cohort's size as it may be published: through the one disclosure-control function.
 fn published_count(n: i64) -> String {
-    if n < 10 {
-        "fewer than 10".to_owned()
-    } else {
-        (((n + 2) / 5) * 5).to_string()
+    match DisclosureRule::default().apply(u64::try_from(n).unwrap_or(0)) {
+        Disclosed::Published(v) => format!("about {v}"),
+        Disclosed::Suppressed => "a small number of".to_owned(),
     }
 }
 

@@ -21,6 +21,10 @@ pub struct ServeArgs {
     /// Do not load the demo ICS into an empty database.
     #[arg(long)]
     no_demo: bool,
+    /// Run as production: never load the demo, and refuse to start while demo accounts or demo
+    /// secrets exist. Implied by a PostgreSQL database.
+    #[arg(long, env = "GOLDTHREAD_PRODUCTION")]
+    production: bool,
 }
 
 /// Runs `goldthread serve` until SIGINT or SIGTERM.
@@ -29,11 +33,25 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         let store = Store::connect(&args.database)
             .await
             .with_context(|| format!("opening {}", redact_url(&args.database)))?;
-        if store.reference_geography().await?.is_none() && !args.no_demo {
+        let production = args.production || args.database.starts_with("postgres");
+        if production {
+            let problems = goldthread_server::sharing::production_problems(&store).await?;
+            if !problems.is_empty() {
+                anyhow::bail!(
+                    "refusing a production start: {}; remove them (or run the embedded demo without --production)",
+                    problems.join("; ")
+                );
+            }
+        }
+        if store.reference_geography().await?.is_none() && !args.no_demo && !production {
             tracing::info!("empty database: loading the demo ICS");
             goldthread_demo::install(&store).await?;
         }
         let state = AppState::load(store.clone()).await?;
+        tokio::spawn(goldthread_server::sharing::retention_schedule(
+            store.clone(),
+            std::time::Duration::from_secs(3600),
+        ));
         let listener = tokio::net::TcpListener::bind(args.addr)
             .await
             .with_context(|| format!("listening on {}", args.addr))?;
