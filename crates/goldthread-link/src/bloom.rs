@@ -247,6 +247,10 @@ pub fn encode(
         .fields
         .par_iter()
         .map(|f| {
+            // Block-only fields travel as keyed blocking tokens only.
+            if !f.compared {
+                return vec![None; f.values.len()];
+            }
             let purpose = field_purpose(&f.spec.name, f.spec.kind);
             let mac = secret.mac(&purpose);
             let perm = permutation(secret, &purpose, opts);
