@@ -443,18 +443,28 @@ impl Store {
                     .await?
                 }
             };
+            // SQLite columns may hold BLOBs (another module's binary data): read every value as
+            // bytes there, so text inside a BLOB is scanned too.
+            let as_type = match self.backend {
+                crate::Backend::Sqlite => "BLOB",
+                crate::Backend::Postgres => "TEXT",
+            };
             let select: Vec<String> = columns
                 .iter()
-                .map(|c| format!("CAST(\"{c}\" AS TEXT)"))
+                .map(|c| format!("CAST(\"{c}\" AS {as_type})"))
                 .collect();
             let sql = format!("SELECT {} FROM \"{t}\"", select.join(", "));
             let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
             let mut text = String::new();
             for r in &rows {
                 for i in 0..columns.len() {
-                    if let Some(v) = r.try_get::<Option<String>, _>(i)? {
-                        text.push_str(&v);
-                    }
+                    let value = match self.backend {
+                        crate::Backend::Sqlite => r
+                            .try_get::<Option<Vec<u8>>, _>(i)?
+                            .map(|b| String::from_utf8_lossy(&b).into_owned()),
+                        crate::Backend::Postgres => r.try_get::<Option<String>, _>(i)?,
+                    };
+                    text.push_str(value.as_deref().unwrap_or(""));
                     text.push('\t');
                 }
                 text.push('\n');
