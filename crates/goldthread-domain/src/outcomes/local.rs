@@ -98,3 +98,56 @@ fn local_row(
         .map_err(|e| format!("numerator/denominator: {e}"))?;
     Ok(v)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outcomes::indicator::{BenchmarkMethod, IndicatorCode};
+    use goldthread_stats::{proportion, ConfidenceLevel, Polarity};
+
+    fn quits() -> IndicatorDefinition {
+        IndicatorDefinition {
+            code: IndicatorCode::parse("NW-QUITS").unwrap(),
+            version: 1,
+            name: "Four-week quits".into(),
+            definition: "Quit at four weeks / set a quit date".into(),
+            source: "Stop-smoking service".into(),
+            unit: "%".into(),
+            theme: "Healthy lives".into(),
+            polarity: Polarity::HighIsGood,
+            method: ValueMethod::Proportion,
+            multiplier: 100.0,
+            benchmark: BenchmarkMethod::NoComparison,
+            as_of: "2025-04-30".into(),
+        }
+    }
+
+    #[test]
+    fn partner_counts_become_values_with_wilson_limits() {
+        let csv = b"area_code,area_name,period,numerator,denominator\nE07000145,Great Yarmouth,2024-07,41,70\n";
+        let v = parse_local_counts(csv, &quits()).unwrap();
+        let expected = proportion(41.0, 70.0, ConfidenceLevel::NINETY_FIVE, 100.0).unwrap();
+        assert_eq!(v[0].value, Some(expected.value));
+        assert_eq!((v[0].lower, v[0].upper), (expected.lower, expected.upper));
+        assert_eq!(v[0].period.sortable, 20240700);
+    }
+
+    #[test]
+    fn bad_partner_rows_are_named_by_line_and_field() {
+        let csv = b"area_code,period,numerator,denominator\n\
+                    E07000145,2024-07,80,70\n\
+                    Norwich,2024-07,1,2\n\
+                    E07000148,2024-07,,2\n";
+        let Err(ImportError::BadRows(rows)) = parse_local_counts(csv, &quits()) else {
+            panic!("expected bad rows")
+        };
+        assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 3, 4]);
+        assert!(
+            rows[0].reason.contains("larger than denominator"),
+            "{}",
+            rows[0].reason
+        );
+        assert!(rows[1].reason.starts_with("area_code"));
+        assert_eq!(rows[2].reason, "numerator: missing");
+    }
+}

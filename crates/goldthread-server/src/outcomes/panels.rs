@@ -100,7 +100,7 @@ pub(crate) fn indicator_panel(
             }
             (legend())
             @if let Some(area) = focus_area { (trend_chart(data, def, &area, sex, &id)) }
-            (xmr_panel(data, def, &id))
+            (xmr_panel(data, def, focus_area.as_ref(), sex, &id))
             details {
                 summary { "Table: " (def.name) ", " (period.label) }
                 table {
@@ -228,12 +228,28 @@ fn trend_chart(
 }
 
 /// An XmR chart of the system's series, for indicators with enough points for a baseline.
-fn xmr_panel(data: &SystemData, def: &IndicatorDefinition, id: &str) -> Markup {
-    let series: Vec<_> = data
-        .series(&def.code, &data.icb, Sex::Persons)
-        .into_iter()
-        .filter_map(|v| data.publish(v).value.map(|x| (v.period.label.clone(), x)))
-        .collect();
+fn xmr_panel(
+    data: &SystemData,
+    def: &IndicatorDefinition,
+    focus: Option<&GssCode>,
+    sex: Sex,
+    id: &str,
+) -> Markup {
+    // The system's series where counts roll up; otherwise the district in focus.
+    let published = |area: &GssCode| -> Vec<(String, f64)> {
+        data.series(&def.code, area, sex)
+            .into_iter()
+            .filter_map(|v| data.publish(v).value.map(|x| (v.period.label.clone(), x)))
+            .collect()
+    };
+    let mut area = data.icb;
+    let mut series = published(&area);
+    if series.len() < MIN_BASELINE {
+        if let Some(f) = focus {
+            area = *f;
+            series = published(&area);
+        }
+    }
     if series.len() < MIN_BASELINE {
         return html! {};
     }
@@ -247,7 +263,7 @@ fn xmr_panel(data: &SystemData, def: &IndicatorDefinition, id: &str) -> Markup {
     let target = data
         .outcomes
         .iter()
-        .find(|(o, _)| o.indicator == def.code)
+        .find(|(o, _)| o.indicator == def.code && o.area == area)
         .map(|(o, _)| o.target.value);
     let baseline = values.len().min(goldthread_stats::spc::MAX_BASELINE);
     let Ok(chart) = xmr(
@@ -261,7 +277,7 @@ fn xmr_panel(data: &SystemData, def: &IndicatorDefinition, id: &str) -> Markup {
     };
     let text = ChartText {
         id: format!("{id}-xmr"),
-        title: format!("{}: {} (statistical process control)", def.name, data.name),
+        title: format!("{}: {} (statistical process control)", def.name, data.area_name(&area)),
         desc: format!("XmR chart of {} points with the mean and process limits from the first {baseline}. {}.{}",
             values.len(), chart.variation.label(), chart.assurance.map_or(String::new(), |a| format!(" {}.", a.label()))),
     };
