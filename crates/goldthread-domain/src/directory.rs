@@ -7,6 +7,7 @@
 //! provider across sources; service areas are both a name people search by and, where known, an
 //! exact GSS geography.
 
+pub mod organisations_csv;
 pub mod oruk;
 mod schedule;
 
