@@ -9,6 +9,7 @@
 pub mod map;
 
 pub mod outcomes;
+pub mod programmes;
 pub mod sharing;
 
 use goldthread_domain::geography::{ReferenceGeography, Tier};
@@ -27,6 +28,7 @@ pub async fn install(store: &Store) -> Result<(), StoreError> {
     map::install(store, &system.icb).await?;
     sharing::install(store).await?;
     outcomes::install(store, &system.icb).await?;
+    programmes::install(store).await?;
     tracing::info!(
         icb = %system.icb,
         organisations = organisations.len(),

@@ -8,10 +8,12 @@
 #![forbid(unsafe_code)]
 
 mod api;
+mod cases;
 pub mod auth;
 mod error;
 mod map;
 mod outcomes;
+mod fhir;
 mod pages;
 pub mod sharing;
 
@@ -88,6 +90,8 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::routes())
         .merge(map::routes())
         .merge(outcomes::routes())
+        .merge(cases::routes())
+        .merge(fhir::routes())
         .merge(auth::routes())
         .merge(sharing::routes())
         .fallback(error::not_found)

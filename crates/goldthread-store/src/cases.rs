@@ -18,8 +18,10 @@ use sqlx::{Any, Row, Transaction};
 use crate::programmes::parse_definition;
 use crate::{now, Backend, Store, StoreError};
 
+mod import;
 mod queries;
 
+pub use import::CaseHistory;
 pub use queries::{CaseSummary, DashboardRow};
 
 /// A new case, as a referral or a waiting-list import creates it.
@@ -170,16 +172,12 @@ impl Store {
             .await?;
         let barrier: Option<String> = row.try_get("barrier")?;
         let fit: Option<String> = row.try_get("medically_fit_on")?;
-        let saved = match (barrier.as_deref().and_then(DischargeBarrier::parse), fit) {
-            (Some(b), Some(fit)) => {
-                let fit = NaiveDate::parse_from_str(&fit, "%Y-%m-%d")
-                    .map_err(|e| StoreError::corrupt("cases", case.to_string(), e))?;
-                let actual = (discharged_on - fit).num_days().max(0) as u32;
-                let settings = programme.district_direct.clone().unwrap_or_default();
-                Some(bed_days_saved(settings.expected_delay(b), actual))
-            }
-            _ => None,
-        };
+        let fit = fit
+            .map(|f| NaiveDate::parse_from_str(&f, "%Y-%m-%d"))
+            .transpose()
+            .map_err(|e| StoreError::corrupt("cases", case.to_string(), e))?;
+        let barrier = barrier.as_deref().and_then(DischargeBarrier::parse);
+        let saved = saved_bed_days(&programme, barrier, fit, discharged_on);
         let event = CaseEvent::Closed {
             outcome: goldthread_domain::programme::case::Outcome::DischargedHome,
             summary: summary.to_owned(),
@@ -391,6 +389,19 @@ async fn append_event(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// Bed days saved by the programme's rule, when the barrier and medically fit date are known.
+fn saved_bed_days(
+    programme: &Programme,
+    barrier: Option<DischargeBarrier>,
+    fit: Option<NaiveDate>,
+    discharged_on: NaiveDate,
+) -> Option<u32> {
+    let (b, fit) = (barrier?, fit?);
+    let actual = (discharged_on - fit).num_days().max(0) as u32;
+    let settings = programme.district_direct.clone().unwrap_or_default();
+    Some(bed_days_saved(settings.expected_delay(b), actual))
 }
 
 /// The next date something is due: a follow-up while work goes on, a retry while not reached.

@@ -37,7 +37,7 @@ pub use audit::AuditFilter;
 pub use indicators::IndicatorImportSummary;
 pub use datasets::{Cohort, Dataset, PseudonymisedRow};
 pub use cases::{
-    CaseRecord, CaseReferral, CaseSummary, DashboardRow, NewCase, Recorded, StoredEvent,
+    CaseHistory, CaseRecord, CaseReferral, CaseSummary, DashboardRow, NewCase, Recorded, StoredEvent,
 };
 pub use directory::{PossibleDuplicate, ServiceHits, ServiceQuery};
 pub use error::StoreError;

@@ -49,6 +49,9 @@ enum Command {
     /// Import indicators: Fingertips exports and partners' counts.
     #[command(subcommand)]
     Indicators(commands::indicators::IndicatorsCommand),
+    /// Check programme budget ledgers.
+    #[command(subcommand)]
+    Ledger(commands::ledger::LedgerCommand),
 }
 
 fn main() -> std::process::ExitCode {
@@ -63,6 +66,7 @@ fn main() -> std::process::ExitCode {
         Command::Audit(cmd) => commands::audit::run(cmd),
         Command::Account(cmd) => commands::account::run(cmd),
         Command::Indicators(cmd) => commands::indicators::run(cmd),
+        Command::Ledger(cmd) => commands::ledger::run(cmd),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod demo;
 pub mod geography;
 pub mod indicators;
+pub mod ledger;
 pub mod link;
 pub mod serve;
 pub mod stats;

@@ -1,0 +1,135 @@
+//! The single seam between the case routes and sign-in: every route serving person-level data
+//! (case pages, worklists, payments, the FHIR endpoint) takes a [`Caller`], built from the auth
+//! module's [`CurrentUser`], and every read or change of a case passes [`authorise_case`], which
+//! checks the case worker role in the organisation working the case and records one audit
+//! event, allowed or denied.
+//!
+//! Case work is direct care by the organisation that holds the record, so it needs no sharing
+//! agreement; the agreement-governed reads of pseudonymised datasets go through
+//! `auth::authorise` instead.
+
+use std::fmt;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use goldthread_domain::audit::AuditRecord;
+use goldthread_domain::organisation::OrganisationId;
+use goldthread_domain::sharing::{Purpose, Role};
+
+use crate::auth::CurrentUser;
+use crate::{ApiError, AppState};
+
+/// The person making a request to a case route.
+#[derive(Clone, Debug)]
+pub(crate) struct Caller {
+    /// How they are named in case logs and the ledger.
+    pub actor: String,
+    /// The signed-in user (for the audit trail and the forms' CSRF field).
+    pub user: CurrentUser,
+}
+
+/// Why a case route refused a request before reaching the case.
+pub(crate) enum Denied {
+    /// No session or token: the auth module's own answer (401 JSON, or a redirect to sign in).
+    NotSignedIn(Response),
+    /// Another failure while resolving the user (the auth module's answer).
+    Failed(Response),
+}
+
+impl fmt::Debug for Denied {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Denied::NotSignedIn(_) => "NotSignedIn",
+            Denied::Failed(_) => "Failed",
+        })
+    }
+}
+
+impl From<CurrentUser> for Caller {
+    fn from(user: CurrentUser) -> Self {
+        Self {
+            actor: user.account.display_name.clone(),
+            user,
+        }
+    }
+}
+
+impl Caller {
+    /// The organisations in which they are a case worker.
+    pub fn teams(&self) -> Vec<OrganisationId> {
+        let mut t = self.user.organisations_with(Role::CaseWorker);
+        t.sort();
+        t.dedup();
+        t
+    }
+
+    /// Whether they are a case worker in `team`.
+    pub fn works_in(&self, team: OrganisationId) -> bool {
+        self.user.holds(Role::CaseWorker, team)
+    }
+
+    /// Ok when they are a case worker anywhere, otherwise a 403.
+    pub fn require_case_worker(&self) -> Result<Vec<OrganisationId>, ApiError> {
+        self.user.require_any(Role::CaseWorker)
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = Denied;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Denied> {
+        match CurrentUser::from_request_parts(parts, state).await {
+            Ok(user) => Ok(user.into()),
+            Err(r) if r.status() == StatusCode::UNAUTHORIZED || r.status().is_redirection() => {
+                Err(Denied::NotSignedIn(r))
+            }
+            Err(r) => Err(Denied::Failed(r)),
+        }
+    }
+}
+
+impl IntoResponse for Denied {
+    fn into_response(self) -> Response {
+        match self {
+            Denied::NotSignedIn(r) | Denied::Failed(r) => r,
+        }
+    }
+}
+
+/// The one check on a case: the caller must be a case worker in the organisation working it
+/// (or, for a new referral, in the referring or the receiving organisation).
+/// Records one audit event either way (who, for which organisation, what, which case).
+pub(crate) async fn authorise_case(
+    state: &AppState,
+    caller: &Caller,
+    orgs: &[OrganisationId],
+    action: &'static str,
+    subject: String,
+) -> Result<(), ApiError> {
+    let acting_for = orgs.iter().find(|o| caller.works_in(**o)).copied();
+    let allowed = acting_for.is_some();
+    let record = AuditRecord {
+        actor: caller.user.account.id.to_string(),
+        organisation: acting_for.or(orgs.first().copied()).map(|o| o.to_string()),
+        action: action.to_owned(),
+        outcome: if allowed { "allowed" } else { "denied" }.into(),
+        purpose: Some(Purpose::DirectCare.as_str().to_owned()),
+        subject,
+        detail: if allowed {
+            "case worker in the organisation working the case".into()
+        } else {
+            "not a case worker in the organisation working the case".into()
+        },
+        ..AuditRecord::default()
+    };
+    state.store().append_audit(record).await?;
+    if allowed {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(
+            "only case workers in the organisation working this case may see or change it",
+        ))
+    }
+}
