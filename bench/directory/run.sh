@@ -21,9 +21,7 @@ pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 
 flag=--release; dir=release
 if [ "$profile" = dev ]; then flag=; dir=debug; fi
-cargo build $flag -q -p goldthread
 cargo build $flag -q -p goldthread-demo --example load_directory
-bin="$target/$dir/goldthread"
 loader="$target/$dir/examples/load_directory"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/goldthread-bench.XXXXXX")
@@ -65,7 +63,7 @@ run_backend() {
   echo "==> $name: loading $services services" >&2
   "$loader" "$url" "$services" >/dev/null
   port=$(free_port)
-  RUST_LOG=warn "$bin" serve --addr "127.0.0.1:$port" --database "$url" --no-demo >"$work/$name.log" 2>&1 &
+  RUST_LOG=warn "$loader" serve "$url" "127.0.0.1:$port" >"$work/$name.log" 2>&1 &
   server=$!
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
   wrk -t2 -c64 -d5s -s "$here/requests.lua" "http://127.0.0.1:$port" >/dev/null   # warm up
