@@ -2,7 +2,9 @@
 //! English council as an organisation, and N services spread across every district, unitary and
 //! county area with the demo taxonomy, in batches of one transaction each.
 //!
-//! Run by `bench/directory/run.sh`; usage: `load_directory DATABASE_URL [SERVICES]`.
+//! Run by `bench/directory/run.sh`; usage: `load_directory DATABASE_URL [SERVICES]` to load, or
+//! `load_directory serve DATABASE_URL ADDR` to serve the database with goldthread's own server
+//! (the same `goldthread_server::serve` as `goldthread serve`, without building the whole CLI).
 
 use chrono::{NaiveTime, Utc};
 use goldthread_demo::map::taxonomy;
@@ -16,17 +18,68 @@ use goldthread_store::Store;
 
 /// Words that vary descriptions so that searches hit realistic, uneven result sets.
 const WORDS: [&str; 40] = [
-    "family", "older", "people", "carers", "young", "veterans", "tenants", "homeowners",
-    "weekly", "drop-in", "telephone", "online", "home", "visits", "group", "one-to-one",
-    "free", "confidential", "volunteer", "peer", "support", "advice", "grants", "energy",
-    "budgeting", "benefits", "housing", "mental", "health", "wellbeing", "exercise", "swimming",
-    "walking", "cooking", "isolation", "loneliness", "disability", "adaptations", "repairs", "debt",
+    "family",
+    "older",
+    "people",
+    "carers",
+    "young",
+    "veterans",
+    "tenants",
+    "homeowners",
+    "weekly",
+    "drop-in",
+    "telephone",
+    "online",
+    "home",
+    "visits",
+    "group",
+    "one-to-one",
+    "free",
+    "confidential",
+    "volunteer",
+    "peer",
+    "support",
+    "advice",
+    "grants",
+    "energy",
+    "budgeting",
+    "benefits",
+    "housing",
+    "mental",
+    "health",
+    "wellbeing",
+    "exercise",
+    "swimming",
+    "walking",
+    "cooking",
+    "isolation",
+    "loneliness",
+    "disability",
+    "adaptations",
+    "repairs",
+    "debt",
 ];
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut args = std::env::args().skip(1);
-    let url = args.next().ok_or("usage: load_directory DATABASE_URL [SERVICES]")?;
+    let mut args = std::env::args().skip(1).peekable();
+    if args.peek().map(String::as_str) == Some("serve") {
+        let (url, addr) = (
+            args.nth(1).ok_or("serve URL ADDR")?,
+            args.next().ok_or("serve URL ADDR")?,
+        );
+        let store = Store::connect_with(&url, Some(32)).await?;
+        let state = goldthread_server::AppState::load(store).await?;
+        let listener = tokio::net::TcpListener::bind(&addr).await?;
+        goldthread_server::serve(listener, state, async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+        return Ok(());
+    }
+    let url = args
+        .next()
+        .ok_or("usage: load_directory DATABASE_URL [SERVICES]")?;
     let n: usize = args.next().map_or(Ok(100_000), |s| s.parse())?;
     let store = Store::connect(&url).await?;
     goldthread_demo::install(&store).await?;
