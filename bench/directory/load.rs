@@ -94,7 +94,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                     name: format!("{} Council", a.name),
                     kind: OrganisationKind::council(a.tier),
                     ods_code: None,
-                    gss_code: Some(a.code.clone()),
+                    gss_code: Some(a.code),
                 },
                 OrganisationProfile::default(),
             )
@@ -129,7 +129,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             areas: vec![ServiceArea {
                 id: RecordId::for_key(&format!("bench/{i}/area")),
                 name: a.name.clone(),
-                gss: Some(a.code.clone()),
+                gss: Some(a.code),
             }],
             locations: vec![],
             contacts: vec![],

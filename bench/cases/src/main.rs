@@ -51,7 +51,7 @@ async fn main() -> anyhow::Result<()> {
         .pool_max_idle_per_host(workers)
         .timeout(Duration::from_secs(60))
         .build()?;
-    let samples: Arc<Mutex<Vec<(&'static str, Duration, bool)>>> = Arc::new(Mutex::new(Vec::new()));
+    let samples: Arc<Mutex<Vec<Sample>>> = Arc::new(Mutex::new(Vec::new()));
     let started = Instant::now();
     let mut tasks = Vec::new();
     for (i, token) in tokens.into_iter().enumerate() {
@@ -193,6 +193,9 @@ async fn worker(
         tokio::time::sleep(think.mul_f64(jitter)).await;
     }
 }
+
+/// One request's kind, latency and whether it succeeded.
+type Sample = (&'static str, Duration, bool);
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {

@@ -173,11 +173,7 @@ mod tests {
             desc: "d".into(),
         };
         let svg = xmr_chart(&text, &chart, &labels, Some(30.0));
-        assert_eq!(
-            svg.matches(BLUE).count() >= 2,
-            true,
-            "the point and the icon"
-        );
+        assert!(svg.matches(BLUE).count() >= 2, "the point and the icon");
         assert!(svg.contains(Variation::Improvement.label()));
         assert!(svg.contains(Assurance::ConsistentlyFail.label()));
         assert_eq!(svg.matches("<circle").count(), 16 + 2);

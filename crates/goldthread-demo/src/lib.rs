@@ -7,9 +7,9 @@
 #![forbid(unsafe_code)]
 
 pub mod map;
-
 pub mod outcomes;
 pub mod programmes;
+
 pub mod sharing;
 
 use goldthread_domain::geography::{ReferenceGeography, Tier};
@@ -25,8 +25,8 @@ pub async fn install(store: &Store) -> Result<(), StoreError> {
     store.replace_reference_geography(&geo).await?;
     let (system, organisations) = norfolk_and_waveney(&geo);
     store.put_system(&system, &organisations).await?;
-    map::install(store, &system.icb).await?;
     sharing::install(store).await?;
+    map::install(store, &system.icb).await?;
     outcomes::install(store, &system.icb).await?;
     programmes::install(store).await?;
     tracing::info!(

@@ -114,7 +114,7 @@ fn board(
 ) -> Board {
     Board {
         id: BoardId::for_key(&format!("{icb}/{key}")),
-        icb: icb.clone(),
+        icb: *icb,
         kind,
         name: name.into(),
         footprint: footprint.iter().map(|c| code(c)).collect(),

@@ -242,7 +242,7 @@ fn district_direct(
         let mut c = base_case(rng, "DD", p, day, n, district);
         c.pseudonym = None;
         c.ward = Some((*rng.pick(&wards)).to_owned());
-        c.referrer = goldthread_domain::OdsCode::parse(*rng.pick(&trusts)).ok();
+        c.referrer = goldthread_domain::OdsCode::parse(rng.pick::<&str>(&trusts)).ok();
         c.barrier = Some(barrier);
         c.medically_fit_on = Some(day);
         // Most go home within a day or two of being fit; the expected delay less this is saved.

@@ -197,13 +197,13 @@ pub fn responsible<'a>(
 ) -> Result<Responsibility<'a>, ResponsibleError> {
     let authority = geo
         .authority(area)
-        .ok_or_else(|| ResponsibleError::UnknownArea(area.clone()))?;
+        .ok_or(ResponsibleError::UnknownArea(*area))?;
     let responsible = if function.held_by(authority.tier) {
         vec![authority]
     } else if authority.tier == Tier::District {
         let county = geo
             .authority(&authority.upper_tier)
-            .ok_or_else(|| ResponsibleError::MissingUpperTier(area.clone()))?;
+            .ok_or(ResponsibleError::MissingUpperTier(*area))?;
         vec![county]
     } else {
         geo.districts_of(&authority.code)

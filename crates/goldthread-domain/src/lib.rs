@@ -17,8 +17,8 @@ pub mod geography;
 pub mod ids;
 pub mod ledger;
 pub mod organisation;
-pub mod programme;
 pub mod outcomes;
+pub mod programme;
 pub mod sharing;
 
 pub use ids::{

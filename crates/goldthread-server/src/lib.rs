@@ -8,12 +8,12 @@
 #![forbid(unsafe_code)]
 
 mod api;
-mod cases;
 pub mod auth;
+mod cases;
 mod error;
+mod fhir;
 mod map;
 mod outcomes;
-mod fhir;
 mod pages;
 pub mod sharing;
 
@@ -90,10 +90,10 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::routes())
         .merge(map::routes())
         .merge(outcomes::routes())
-        .merge(cases::routes())
-        .merge(fhir::routes())
         .merge(auth::routes())
         .merge(sharing::routes())
+        .merge(cases::routes())
+        .merge(fhir::routes())
         .fallback(error::not_found)
         .with_state(state)
         .layer(CatchPanicLayer::custom(error::panic_response))

@@ -21,14 +21,24 @@ async fn a_person_opens_the_overview_sees_the_map_searches_and_opens_a_service()
     browser.click("a[href='/icbs/E54000022']").await;
     assert!(browser.title().await.starts_with("Norfolk and Waveney"));
     assert_eq!(browser.text("h1").await, "Norfolk and Waveney");
-    assert_eq!(browser.count("svg#ics-map").await, 1, "the map is on the page");
-    assert_eq!(browser.count("svg#ics-map path[data-code^='E07']").await, 8, "eight districts are drawn");
+    assert_eq!(
+        browser.count("svg#ics-map").await,
+        1,
+        "the map is on the page"
+    );
+    assert_eq!(
+        browser.count("svg#ics-map path[data-code^='E07']").await,
+        8,
+        "eight districts are drawn"
+    );
     let label = browser
         .attribute("svg#ics-map a[aria-label^='Norwich']", "aria-label")
         .await
         .expect("Norwich is labelled");
     assert!(label.contains("district"), "{label}");
-    browser.screenshot(screenshot_path("ics-overview.png")).await;
+    browser
+        .screenshot(screenshot_path("ics-overview.png"))
+        .await;
 
     browser.click("nav.site-nav a[href='/directory']").await;
     browser.fill("#text", "debt advice").await;
@@ -36,7 +46,10 @@ async fn a_person_opens_the_overview_sees_the_map_searches_and_opens_a_service()
     let count = browser.text("#result-count").await;
     assert!(!count.starts_with("0 "), "{count}");
     let first = browser.text("ol.results li h2 a").await;
-    assert!(first.to_lowercase().contains("debt") || first.to_lowercase().contains("money"), "{first}");
+    assert!(
+        first.to_lowercase().contains("debt") || first.to_lowercase().contains("money"),
+        "{first}"
+    );
 
     browser.click("ol.results li h2 a").await;
     assert!(browser.url().await.contains("/directory/services/"));

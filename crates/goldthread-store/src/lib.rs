@@ -13,16 +13,16 @@
 mod accounts;
 mod agreements;
 mod audit;
+mod boards;
 mod budgets;
 mod cases;
 mod datasets;
-mod boards;
 mod directory;
 mod error;
 mod geography;
-mod organisations;
 mod indicators;
 mod ledger;
+mod organisations;
 mod outcomes;
 mod programmes;
 mod systems;
@@ -34,15 +34,16 @@ use sqlx::AnyPool;
 
 pub use accounts::{Account, Credentials, NewAccount};
 pub use audit::AuditFilter;
-pub use indicators::IndicatorImportSummary;
-pub use datasets::{Cohort, Dataset, PseudonymisedRow};
 pub use cases::{
-    CaseHistory, CaseRecord, CaseReferral, CaseSummary, DashboardRow, NewCase, Recorded, StoredEvent,
+    CaseHistory, CaseRecord, CaseReferral, CaseSummary, DashboardRow, NewCase, Recorded,
+    StoredEvent,
 };
+pub use datasets::{Cohort, Dataset, PseudonymisedRow};
 pub use directory::{PossibleDuplicate, ServiceHits, ServiceQuery};
 pub use error::StoreError;
-pub use organisations::OrganisationRecord;
+pub use indicators::IndicatorImportSummary;
 pub use ledger::{Budget, LedgerCheck, LedgerTransaction, PaymentRequest};
+pub use organisations::OrganisationRecord;
 
 /// Which database engine a store runs on.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

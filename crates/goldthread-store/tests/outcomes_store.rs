@@ -77,7 +77,7 @@ async fn indicators_round_trip_and_changed_definitions_become_versions(store: St
     let def = inactivity("2026-05-13");
     let s = store
         .import_indicators(
-            &[def.clone()],
+            std::slice::from_ref(&def),
             &[value("E07000145", 27.6)],
             "analyst",
             "first load",
@@ -88,7 +88,7 @@ async fn indicators_round_trip_and_changed_definitions_become_versions(store: St
     // The same definition again adds no version; a later extract does.
     let s = store
         .import_indicators(
-            &[def.clone()],
+            std::slice::from_ref(&def),
             &[value("E07000145", 27.0)],
             "analyst",
             "again",

@@ -407,7 +407,7 @@ impl Builder {
                 .checked_sub_days(chrono::Days::new((k as u64) * 23 + (n as u64 % 11))),
         };
         let mut schedules = vec![weekdays(key)];
-        if n % 4 == 0 {
+        if n.is_multiple_of(4) {
             schedules.push(monthly_drop_in(key, ["1MO", "2TU", "3WE", "-1FR"][n % 4]));
         }
         let locations = d
@@ -448,7 +448,7 @@ impl Builder {
             description: description.into(),
             url: Some(format!("https://services.example/{key}")),
             email: Some(format!("{}@services.example", term.replace('_', "-"))),
-            status: if n % 37 == 0 { ServiceStatus::TemporarilyClosed } else { ServiceStatus::Active },
+            status: if n.is_multiple_of(37) { ServiceStatus::TemporarilyClosed } else { ServiceStatus::Active },
             eligibility: Eligibility {
                 minimum_age: (term == "falls_prevention").then_some(60).or(Some(18).filter(|_| term == "debt_advice")),
                 maximum_age: None,

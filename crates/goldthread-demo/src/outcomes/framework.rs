@@ -435,7 +435,10 @@ mod tests {
     fn the_demo_thread_has_its_deliberate_gaps() {
         let t = golden_thread();
         let keys = |v: Vec<&Objective>| v.iter().map(|o| o.key.clone()).collect::<Vec<_>>();
-        assert_eq!(keys(t.system_objectives_without_local_delivery()), ["sys-homes"]);
+        assert_eq!(
+            keys(t.system_objectives_without_local_delivery()),
+            ["sys-homes"]
+        );
         assert_eq!(
             keys(t.local_priorities_not_reflected()),
             ["nn-loneliness", "breckland-parks"]

@@ -90,7 +90,7 @@ impl RepresentationReport {
             .into_iter()
             .filter(|(a, _)| a.tier == Tier::District)
             .map(|(a, _)| DistrictRef {
-                code: a.code.clone(),
+                code: a.code,
                 name: a.name.clone(),
             })
             .collect();
@@ -124,7 +124,7 @@ impl RepresentationReport {
             .flat_map(|b| b.footprint.iter())
             .collect();
         Self {
-            icb: icb.clone(),
+            icb: *icb,
             boards: compositions,
             elected_councillors_on_icb: seats
                 .iter()
@@ -198,7 +198,7 @@ mod tests {
         let icb = GssCode::parse("E54000022").unwrap();
         let board = |kind, name: &str, footprint: Vec<GssCode>| Board {
             id: BoardId::for_key(name),
-            icb: icb.clone(),
+            icb,
             kind,
             name: name.into(),
             footprint,

@@ -31,7 +31,7 @@ fn field<'a>(f: &'a Fields, name: &str) -> &'a str {
         .unwrap_or("")
 }
 
-fn all<'a>(f: &'a Fields, name: &str) -> Vec<String> {
+fn all(f: &Fields, name: &str) -> Vec<String> {
     f.iter()
         .filter(|(k, v)| k == name && !v.trim().is_empty())
         .map(|(_, v)| v.trim().to_owned())

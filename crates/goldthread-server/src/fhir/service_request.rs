@@ -102,7 +102,7 @@ fn identifier<'a>(
     }
 }
 
-fn codings<'a>(v: Option<&'a Value>) -> impl Iterator<Item = (&'a str, &'a str)> {
+fn codings(v: Option<&Value>) -> impl Iterator<Item = (&str, &str)> {
     v.and_then(|c| c.get("coding"))
         .and_then(Value::as_array)
         .into_iter()

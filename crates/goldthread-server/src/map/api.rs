@@ -69,7 +69,7 @@ impl From<&Authority> for Council {
     fn from(a: &Authority) -> Self {
         let id = OrganisationId::for_code(a.code.as_str());
         Self {
-            code: a.code.clone(),
+            code: a.code,
             name: a.name.clone(),
             tier: a.tier,
             organisation_id: id,

@@ -31,11 +31,11 @@ pub(crate) fn routes() -> Router<AppState> {
 /// district (county-wide services reach it), and a county's districts (so a search for the
 /// county finds district services too).
 pub(crate) fn widen_area(geo: &ReferenceGeography, area: &GssCode) -> Vec<GssCode> {
-    let mut out = vec![area.clone()];
+    let mut out = vec![*area];
     if let Some(a) = geo.authority(area) {
         match a.tier {
-            Tier::District => out.push(a.upper_tier.clone()),
-            Tier::County => out.extend(geo.districts_of(area).iter().map(|d| d.code.clone())),
+            Tier::District => out.push(a.upper_tier),
+            Tier::County => out.extend(geo.districts_of(area).iter().map(|d| d.code)),
             _ => {}
         }
     }

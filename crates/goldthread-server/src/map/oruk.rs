@@ -66,7 +66,7 @@ pub(crate) fn service_query(
                 .authorities()
                 .iter()
                 .find(|a| a.name.eq_ignore_ascii_case(area))
-                .map(|a| a.code.clone()),
+                .map(|a| a.code),
         };
         match code {
             Some(c) => areas = widen_area(&geo, &c),
