@@ -1,5 +1,5 @@
 //! Who does what: the council functions of the King's Fund table, which tier holds each, and
-//! "who is responsible for <function> at <place>" for any English authority.
+//! "who is responsible for `<function>` at `<place>`" for any English authority.
 //!
 //! In a two-tier area the district holds the lower-tier functions and the county the upper-tier
 //! ones; unitary, metropolitan and London borough councils hold both.
@@ -176,7 +176,7 @@ pub enum ResponsibleError {
     MissingUpperTier(GssCode),
 }
 
-/// The answer to "who is responsible for <function> at <area>".
+/// The answer to "who is responsible for `<function>` at `<area>`".
 #[derive(Clone, PartialEq, Debug, Serialize)]
 pub struct Responsibility<'a> {
     /// The function asked about.
