@@ -108,7 +108,10 @@ mod tests {
         // Every vertex of Norwich lies in the city's box on the ONS boundary (about 1.20 to
         // 1.54 east, 52.55 to 52.69 north), so the codes and shapes were not shuffled.
         for [lon, lat] in norwich.polygons.iter().flatten().flatten() {
-            assert!((1.19..1.55).contains(lon) && (52.54..52.70).contains(lat), "{lon},{lat}");
+            assert!(
+                (1.19..1.55).contains(lon) && (52.54..52.70).contains(lat),
+                "{lon},{lat}"
+            );
         }
     }
 

@@ -148,7 +148,10 @@ async fn the_home_page_says_what_the_instance_holds(backend: Backend) {
     let html = r.text().await.unwrap();
     assert!(html.contains("Norfolk and Waveney"));
     assert!(html.contains("42 integrated care boards"));
-    assert!(html.contains("href=\"/icbs/E54000022\""), "links to the ICS overview page");
+    assert!(
+        html.contains("href=\"/icbs/E54000022\""),
+        "links to the ICS overview page"
+    );
     assert!(html.contains("Open Government Licence"));
 }
 
