@@ -6,6 +6,7 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
 use goldthread_domain::geography::ONS_ATTRIBUTION;
+use goldthread_domain::ids::group_thousands;
 use maud::{html, Markup, DOCTYPE};
 
 use crate::{ApiError, AppState};
@@ -60,18 +61,6 @@ pub(crate) fn layout(title: &str, body: Markup) -> Markup {
     }
 }
 
-fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 async fn home(State(state): State<AppState>) -> Result<Markup, ApiError> {
     let systems = state.store().systems().await?;
     let geo = state.geography().ok();
@@ -119,7 +108,7 @@ async fn home(State(state): State<AppState>) -> Result<Markup, ApiError> {
                             tr {
                                 td { a href={ "/icbs/" (s.code) } { (s.short_name) } }
                                 td { (s.code) " / " (s.ods_code) }
-                                td.numeric { (thousands(s.population)) }
+                                td.numeric { (group_thousands(s.population)) }
                                 td.numeric { (s.councils.total()) }
                             }
                         }

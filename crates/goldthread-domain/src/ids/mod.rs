@@ -9,7 +9,7 @@ mod postcode;
 
 pub use financial_year::FinancialYear;
 pub use gss_code::{GssCode, GssEntity};
-pub use money::Money;
+pub use money::{group_thousands, Money};
 pub use nhs_number::NhsNumber;
 pub use ods_code::{OdsCode, OdsKind};
 pub use postcode::Postcode;
