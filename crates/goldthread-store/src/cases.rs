@@ -22,7 +22,7 @@ mod import;
 mod queries;
 
 pub use import::CaseHistory;
-pub use queries::{CaseSummary, DashboardRow};
+pub use queries::{CaseSummary, DashboardRow, WorklistPage};
 
 /// A new case, as a referral or a waiting-list import creates it.
 #[derive(Clone, PartialEq, Eq, Debug)]

@@ -25,6 +25,9 @@ pub enum StoreError {
         /// What is wrong.
         reason: String,
     },
+    /// An audit event could not be committed, so the action it records must not go ahead.
+    #[error("{0}")]
+    Audit(String),
     /// A write would break a rule the store keeps.
     #[error("{0}")]
     Conflict(String),

@@ -33,10 +33,10 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::AnyPool;
 
 pub use accounts::{Account, Credentials, NewAccount};
-pub use audit::AuditFilter;
+pub use audit::{AuditFilter, AuditWriterStats};
 pub use cases::{
     CaseHistory, CaseRecord, CaseReferral, CaseSummary, DashboardRow, NewCase, Recorded,
-    StoredEvent,
+    StoredEvent, WorklistPage,
 };
 pub use datasets::{Cohort, Dataset, PseudonymisedRow};
 pub use directory::{PossibleDuplicate, ServiceHits, ServiceQuery};
@@ -72,6 +72,7 @@ impl Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    audit: std::sync::Arc<audit::writer::AuditWriter>,
 }
 
 impl Store {
@@ -109,7 +110,11 @@ impl Store {
                 .execute(&pool)
                 .await?;
         }
-        let store = Self { pool, backend };
+        let store = Self {
+            pool,
+            backend,
+            audit: Default::default(),
+        };
         store.migrate().await?;
         Ok(store)
     }

@@ -84,6 +84,15 @@ fn summary_from_row(r: &AnyRow) -> Result<CaseSummary, StoreError> {
     })
 }
 
+/// One page of a worklist and how many open cases there are in all.
+#[derive(Clone, PartialEq, Eq, Debug, Default, Serialize)]
+pub struct WorklistPage {
+    /// Open cases matching, on every page.
+    pub total: i64,
+    /// This page's cases, in worklist order.
+    pub cases: Vec<CaseSummary>,
+}
+
 /// One group of a programme's cases for dashboards: by month opened, district, state and
 /// outcome.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize)]
@@ -127,6 +136,63 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(summary_from_row).collect()
+    }
+
+    /// One page of the open cases of several teams (optionally one programme's): highest
+    /// priority first, then soonest due, then by reference, so pages never overlap. Served
+    /// from the partial indexes on open cases (migration 0006).
+    pub async fn worklist_page(
+        &self,
+        teams: &[OrganisationId],
+        programme: Option<&ProgrammeId>,
+        offset: u64,
+        limit: u32,
+    ) -> Result<WorklistPage, StoreError> {
+        if teams.is_empty() {
+            return Ok(WorklistPage::default());
+        }
+        // Teams are $1..$n, then the programme if one is chosen: a condition only when it
+        // filters, so each form of the query gets the plan its index serves.
+        let mut binds: Vec<String> = teams.iter().map(|t| t.to_string()).collect();
+        let placeholders = (1..=binds.len())
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut filter = format!(
+            "FROM cases WHERE team_organisation_id IN ({placeholders}) AND state <> 'closed'"
+        );
+        if let Some(p) = programme {
+            binds.push(p.as_str().to_owned());
+            filter.push_str(&format!(" AND programme_id = ${}", binds.len()));
+        }
+        let count_sql = format!("SELECT COUNT(*) AS n {filter}");
+        let mut count = sqlx::query(&count_sql);
+        for b in &binds {
+            count = count.bind(b);
+        }
+        let total: i64 = count.fetch_one(&self.pool).await?.try_get("n")?;
+        let page_sql = format!(
+            "SELECT {SUMMARY_COLUMNS} {filter} ORDER BY priority DESC, due_on, reference \
+             LIMIT ${} OFFSET ${}",
+            binds.len() + 1,
+            binds.len() + 2
+        );
+        let mut page = sqlx::query(&page_sql);
+        for b in &binds {
+            page = page.bind(b);
+        }
+        let rows = page
+            .bind(i64::from(limit))
+            .bind(i64::try_from(offset).unwrap_or(i64::MAX))
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(WorklistPage {
+            total,
+            cases: rows
+                .iter()
+                .map(summary_from_row)
+                .collect::<Result<_, _>>()?,
+        })
     }
 
     /// A case by reference or id, with its status, log and referrals out.

@@ -1,13 +1,17 @@
 //! The audit trail: append-only, hash-chained. This module only ever INSERTs into
 //! `audit_events`; the chain itself is computed and checked by `goldthread_domain::audit`.
 
-use std::time::Duration;
+#[cfg(test)]
+mod tests;
+pub(crate) mod writer;
 
 use goldthread_domain::audit::{self, AuditEvent, AuditRecord, ChainBreak};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use crate::{now, Backend, Store, StoreError};
+pub use writer::AuditWriterStats;
+
+use crate::{now, Store, StoreError};
 
 /// Filters for reading the audit trail (all optional, combined with AND).
 #[derive(Clone, Debug, Default)]
@@ -52,61 +56,20 @@ fn event_from_row(r: &AnyRow) -> Result<AuditEvent, StoreError> {
 }
 
 impl Store {
-    /// Appends one event to the chain; `record.at` is set to now if empty. Concurrent appends
-    /// are serialised (a table lock on PostgreSQL; on SQLite a retry when another writer won).
+    /// Appends one event to the chain; `record.at` is set to now if empty. Returns once the
+    /// event is committed. Concurrent appends are grouped into one transaction each by the
+    /// process's audit writer (see [`writer`]), which holds the chain's lock per batch, so
+    /// several processes may append to one database.
     pub async fn append_audit(&self, mut record: AuditRecord) -> Result<AuditEvent, StoreError> {
         if record.at.is_empty() {
             record.at = now();
         }
-        let mut attempt = 0;
-        loop {
-            match self.try_append_audit(&record).await {
-                Ok(e) => return Ok(e),
-                Err(e) if attempt < 50 => {
-                    attempt += 1;
-                    tracing::debug!(error = %e, attempt, "audit append retried");
-                    tokio::time::sleep(Duration::from_millis(2 * attempt)).await;
-                }
-                Err(e) => return Err(e),
-            }
-        }
+        self.audit.append(&self.pool, self.backend, record).await
     }
 
-    async fn try_append_audit(&self, record: &AuditRecord) -> Result<AuditEvent, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        if self.backend == Backend::Postgres {
-            sqlx::query("LOCK TABLE audit_events IN EXCLUSIVE MODE")
-                .execute(&mut *tx)
-                .await?;
-        }
-        let last = sqlx::query("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")
-            .fetch_optional(&mut *tx)
-            .await?
-            .map(|r| -> Result<(i64, String), StoreError> {
-                Ok((r.try_get("seq")?, r.try_get("hash")?))
-            })
-            .transpose()?;
-        let event = audit::chain(last.as_ref().map(|(s, h)| (*s, h.as_str())), record.clone());
-        let r = &event.record;
-        sqlx::query(&format!(
-            "INSERT INTO audit_events ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
-        ))
-        .bind(event.seq)
-        .bind(&r.at)
-        .bind(&r.actor)
-        .bind(r.organisation.as_deref())
-        .bind(&r.action)
-        .bind(&r.outcome)
-        .bind(r.agreement.as_deref())
-        .bind(r.purpose.as_deref())
-        .bind(&r.subject)
-        .bind(&r.detail)
-        .bind(&event.prev_hash)
-        .bind(&event.hash)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(event)
+    /// How this process's audit writer has grouped appends so far.
+    pub fn audit_writer_stats(&self) -> AuditWriterStats {
+        self.audit.stats()
     }
 
     /// Events matching a filter, newest first, at most `limit`.
