@@ -247,7 +247,73 @@ async fn only_analysts_of_parties_granted_both_datasets_link_or_read_a_cohort(ba
     }
 }
 
+/// Cases pass the same function: a case is read only by case workers of the team working it,
+/// a worklist only by case workers, and every attempt is one audit event.
+async fn only_the_team_working_a_case_reads_it_and_every_attempt_is_audited(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let ward = sign_in(&app, &email("case-worker", "nnuh")).await;
+    let referral = serde_json::json!({
+        "resourceType": "ServiceRequest",
+        "status": "active",
+        "intent": "order",
+        "code": { "coding": [{ "system": "urn:goldthread:programme", "code": "district-direct" }] },
+        "reasonCode": [{ "coding": [{ "system": "urn:goldthread:discharge-barrier", "code": "key_safe" }] }],
+        "subject": { "identifier": { "system": "https://fhir.nhs.uk/Id/nhs-number", "value": "9434765919" }, "display": "Margaret Brown" },
+        "requester": { "identifier": { "system": "https://fhir.nhs.uk/Id/ods-organization-code", "value": "RM1" } },
+        "performer": [{ "identifier": { "system": "urn:goldthread:gss-code", "value": "E07000145" } }],
+    });
+    let r = ward
+        .post(app.url("/fhir/ServiceRequest"))
+        .header("content-type", "application/fhir+json")
+        .body(referral.to_string())
+        .send()
+        .await
+        .unwrap();
+    let created: serde_json::Value = r.json().await.unwrap();
+    let reference = created["identifier"][0]["value"]
+        .as_str()
+        .unwrap_or_else(|| panic!("a case reference: {created}"))
+        .to_owned();
+    let before = reads_of(&app, "read.case").await + reads_of(&app, "read.worklist").await;
+    let mut attempts = 0;
+    for account in all_demo_emails() {
+        let c = sign_in(&app, &account).await;
+        let may_read = account == email("case-worker", "great-yarmouth");
+        let (s, body) = get(&app, &c, &format!("/api/v1/cases/{reference}")).await;
+        assert_eq!(
+            s,
+            if may_read { 200 } else { 403 },
+            "{account} reading the case: {body}"
+        );
+        let case_worker = account.starts_with("case-worker.");
+        let (s, body) = get(&app, &c, "/api/v1/cases").await;
+        assert_eq!(
+            s,
+            if case_worker { 200 } else { 403 },
+            "{account} reading a worklist: {body}"
+        );
+        attempts += 2;
+    }
+    let after = reads_of(&app, "read.case").await + reads_of(&app, "read.worklist").await;
+    assert_eq!(after - before, attempts, "one audit event per attempt");
+}
+
+async fn reads_of(app: &TestApp, action: &str) -> usize {
+    app.store
+        .audit_events(
+            &goldthread_store::AuditFilter {
+                action_prefix: Some(action.into()),
+                ..Default::default()
+            },
+            100_000,
+        )
+        .await
+        .unwrap()
+        .len()
+}
+
 on_both_backends!(
     only_the_reads_the_agreements_allow_succeed,
     only_analysts_of_parties_granted_both_datasets_link_or_read_a_cohort,
+    only_the_team_working_a_case_reads_it_and_every_attempt_is_audited,
 );

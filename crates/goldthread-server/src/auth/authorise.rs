@@ -1,7 +1,8 @@
 //! The one authorisation function for person-level data.
 //!
-//! Every handler that returns person-level data (dataset rows, cohort members, re-identified
-//! records) calls [`authorise`] with what it wants to read and a closure that does the reading.
+//! Every handler that returns person-level data (dataset rows, cohort members, linkage jobs and
+//! their results, re-identified records, cases and worklists) calls [`authorise`] with what it
+//! wants to read and a closure that does the reading.
 //! The function loads the agreement, asks the pure decision
 //! (`goldthread_domain::sharing::decide`, deny by default), runs the read only if allowed, and
 //! writes exactly one audit event either way: who, for which organisation, under which
@@ -22,7 +23,7 @@ pub struct Intent {
     /// What is read, e.g. `dataset/UUID`.
     pub subject: String,
     /// Whose data, of what kind, under which agreement: one resource, or each dataset a cohort
-    /// draws on (all must be allowed).
+    /// or linkage job draws on, or each team a worklist covers (all must be allowed).
     pub resources: Vec<Resource>,
     /// The purpose the reader states.
     pub purpose: Purpose,
@@ -41,18 +42,40 @@ pub struct ReadCounts {
     pub opted_out: i64,
 }
 
+/// An allowed read: the combined grant (the first resource's, with opt-outs applied if any
+/// resource needs them), which the read derefs to, and each resource's own grant in order.
+#[derive(Clone, Debug)]
+pub struct Allowed {
+    /// The combined grant.
+    pub grant: Grant,
+    /// Each resource's grant, in the order of [`Intent::resources`].
+    pub each: Vec<Grant>,
+}
+
+impl std::ops::Deref for Allowed {
+    type Target = Grant;
+
+    fn deref(&self) -> &Grant {
+        &self.grant
+    }
+}
+
 /// Decides a read of person-level data, runs it if allowed, and records one audit event.
 /// A refusal is a 403 naming the rule that refused it.
 pub async fn authorise<T>(
     state: &AppState,
     user: &CurrentUser,
     intent: Intent,
-    read: impl AsyncFnOnce(&Grant) -> Result<(T, ReadCounts), ApiError>,
+    read: impl AsyncFnOnce(&Allowed) -> Result<(T, ReadCounts), ApiError>,
 ) -> Result<T, ApiError> {
     let today = chrono::Utc::now().date_naive();
     let mut decision = Err(Denial::NoAgreement);
+    let mut each = Vec::with_capacity(intent.resources.len());
     for (i, resource) in intent.resources.iter().enumerate() {
-        let agreement = state.store().agreement(resource.agreement).await?;
+        let agreement = match resource.agreement() {
+            Some(id) => state.store().agreement(id).await?,
+            None => None,
+        };
         let d = decide(&ReadRequest {
             grants: user.roles(),
             purpose: intent.purpose,
@@ -62,6 +85,9 @@ pub async fn authorise<T>(
             identifiable: intent.identifiable,
             today,
         });
+        if let Ok(g) = &d {
+            each.push(g.clone());
+        }
         decision = match (i, d, decision) {
             (0, d, _) => d,
             (_, Ok(next), Ok(mut first)) => {
@@ -71,7 +97,11 @@ pub async fn authorise<T>(
             (_, Err(e), _) | (_, _, Err(e)) => Err(e),
         };
     }
-    let agreement_id = intent.resources.first().map(|r| r.agreement.to_string());
+    let agreement_id = intent
+        .resources
+        .first()
+        .and_then(Resource::agreement)
+        .map(|a| a.to_string());
     let mut record = AuditRecord {
         actor: user.account.id.to_string(),
         action: intent.action.to_owned(),
@@ -89,7 +119,9 @@ pub async fn authorise<T>(
             return Err(ApiError::forbidden(denial.to_string()));
         }
     };
-    let (data, counts) = read(&grant).await?;
+    let allowed = Allowed { grant, each };
+    let (data, counts) = read(&allowed).await?;
+    let grant = allowed.grant;
     record.organisation = Some(grant.acting_for.to_string());
     record.outcome = "allowed".into();
     record.detail = format!(

@@ -1,12 +1,8 @@
 //! The single seam between the case routes and sign-in: every route serving person-level data
 //! (case pages, worklists, payments, the FHIR endpoint) takes a [`Caller`], built from the auth
-//! module's [`CurrentUser`], and every read or change of a case passes [`authorise_case`], which
-//! checks the case worker role in the organisation working the case and records one audit
-//! event, allowed or denied.
-//!
-//! Case work is direct care by the organisation that holds the record, so it needs no sharing
-//! agreement; the agreement-governed reads of pseudonymised datasets go through
-//! `auth::authorise` instead.
+//! module's [`CurrentUser`], and every read or change of a case passes [`authorise_case`], a
+//! thin caller of the one authorisation function (`auth::authorise`) with a direct-care case
+//! resource: a case worker in the organisation working the case, one audit event either way.
 
 use std::fmt;
 
@@ -14,11 +10,10 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use goldthread_domain::audit::AuditRecord;
 use goldthread_domain::organisation::OrganisationId;
-use goldthread_domain::sharing::{Purpose, Role};
+use goldthread_domain::sharing::{Purpose, Resource, Role};
 
-use crate::auth::CurrentUser;
+use crate::auth::{authorise, CurrentUser, Intent, ReadCounts};
 use crate::{ApiError, AppState};
 
 /// The person making a request to a case route.
@@ -99,37 +94,39 @@ impl IntoResponse for Denied {
 }
 
 /// The one check on a case: the caller must be a case worker in the organisation working it
-/// (or, for a new referral, in the referring or the receiving organisation).
-/// Records one audit event either way (who, for which organisation, what, which case).
+/// (or, for a new referral, in the referring or the receiving organisation). Decided by
+/// `auth::authorise`, which records one audit event either way.
 pub(crate) async fn authorise_case(
     state: &AppState,
     caller: &Caller,
-    orgs: &[OrganisationId],
+    resources: Vec<Resource>,
     action: &'static str,
     subject: String,
 ) -> Result<(), ApiError> {
-    let acting_for = orgs.iter().find(|o| caller.works_in(**o)).copied();
-    let allowed = acting_for.is_some();
-    let record = AuditRecord {
-        actor: caller.user.account.id.to_string(),
-        organisation: acting_for.or(orgs.first().copied()).map(|o| o.to_string()),
-        action: action.to_owned(),
-        outcome: if allowed { "allowed" } else { "denied" }.into(),
-        purpose: Some(Purpose::DirectCare.as_str().to_owned()),
+    let intent = Intent {
+        action,
         subject,
-        detail: if allowed {
-            "case worker in the organisation working the case".into()
-        } else {
-            "not a case worker in the organisation working the case".into()
-        },
-        ..AuditRecord::default()
+        resources,
+        purpose: Purpose::DirectCare,
+        fields: Vec::new(),
+        identifiable: true,
     };
-    state.store().append_audit(record).await?;
-    if allowed {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden(
-            "only case workers in the organisation working this case may see or change it",
+    authorise(state, &caller.user, intent, async |_| {
+        Ok((
+            (),
+            ReadCounts {
+                returned: 1,
+                opted_out: 0,
+            },
         ))
+    })
+    .await
+}
+
+/// The resource for a case worked by `team`.
+pub(crate) fn case_of(team: OrganisationId) -> Resource {
+    Resource::Case {
+        team,
+        referrer: None,
     }
 }

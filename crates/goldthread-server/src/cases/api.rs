@@ -43,12 +43,21 @@ pub(crate) async fn team_worklist(
         .map(ProgrammeId::parse)
         .transpose()
         .map_err(|e| ApiError::bad_request("invalid_programme_id", e.to_string()))?;
-    let teams = caller.require_case_worker()?;
     let subject = format!(
         "worklist/{}",
         programme.as_ref().map_or("all", |p| p.as_str())
     );
-    super::access::authorise_case(state, caller, &teams, "read.worklist", subject).await?;
+    let teams = match caller.require_case_worker() {
+        Ok(t) => t,
+        Err(e) => {
+            let user = &caller.user;
+            return Err(
+                crate::auth::deny_and_record(state, user, "read.worklist", subject, e).await,
+            );
+        }
+    };
+    let resources = teams.iter().map(|t| super::access::case_of(*t)).collect();
+    super::access::authorise_case(state, caller, resources, "read.worklist", subject).await?;
     let mut all = Vec::new();
     for team in caller.teams() {
         all.extend(

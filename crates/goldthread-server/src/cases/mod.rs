@@ -16,7 +16,7 @@ use goldthread_domain::FinancialYear;
 use goldthread_store::{Budget, CaseRecord};
 
 use crate::{ApiError, AppState};
-use access::{authorise_case, Caller};
+use access::{authorise_case, case_of, Caller};
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -63,7 +63,14 @@ pub(crate) async fn load_case(
             ApiError::not_found("unknown_case", format!("there is no case {key}"))
         })?;
     let subject = format!("case/{}", record.summary.id);
-    authorise_case(state, caller, &[record.summary.team], "read.case", subject).await?;
+    authorise_case(
+        state,
+        caller,
+        vec![case_of(record.summary.team)],
+        "read.case",
+        subject,
+    )
+    .await?;
     let programme = programme(state, &record.summary.programme).await?;
     Ok((record, programme))
 }

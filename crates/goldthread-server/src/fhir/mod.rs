@@ -154,14 +154,11 @@ async fn create_service_request(
     let referrer = OrganisationId::for_code(referral.requester.as_str());
     let case = new_case(&referral, team, programme.service_levels.first_contact_days);
     let subject = format!("case/{}", case.id);
-    authorise_case(
-        &state,
-        &caller,
-        &[referrer, team],
-        "case.referral_in",
-        subject,
-    )
-    .await?;
+    let held_by = goldthread_domain::sharing::Resource::Case {
+        team,
+        referrer: Some(referrer),
+    };
+    authorise_case(&state, &caller, vec![held_by], "case.referral_in", subject).await?;
     state.store().open_case(&case).await?;
     tracing::info!(case = %case.id, programme = %referral.programme, actor = %caller.actor, "referral received over FHIR");
     resource["id"] = Value::String(case.id.to_string());

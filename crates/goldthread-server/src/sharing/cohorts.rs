@@ -78,7 +78,7 @@ struct RunCohort {
 }
 
 fn resource(d: &Dataset) -> Resource {
-    Resource {
+    Resource::Dataset {
         owner: d.organisation,
         kind: d.kind,
         agreement: d.agreement,

@@ -151,7 +151,7 @@ async fn rows(
     let intent = Intent {
         action: "read.dataset_rows",
         subject,
-        resources: vec![Resource {
+        resources: vec![Resource::Dataset {
             owner: d.organisation,
             kind: d.kind,
             agreement: d.agreement,
@@ -222,7 +222,7 @@ async fn reidentify(
     let intent = Intent {
         action: "read.reidentify",
         subject,
-        resources: vec![Resource {
+        resources: vec![Resource::Dataset {
             owner: d.organisation,
             kind: d.kind,
             agreement: d.agreement,
