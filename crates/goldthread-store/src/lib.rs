@@ -28,6 +28,8 @@ mod programmes;
 mod systems;
 
 use std::str::FromStr;
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::AnyPool;
@@ -39,7 +41,7 @@ pub use cases::{
     StoredEvent,
 };
 pub use datasets::{Cohort, Dataset, PseudonymisedRow};
-pub use directory::{PossibleDuplicate, ServiceHits, ServiceQuery};
+pub use directory::{DirectorySnapshot, PossibleDuplicate, ServiceHits, ServiceQuery};
 pub use error::StoreError;
 pub use indicators::IndicatorImportSummary;
 pub use ledger::{Budget, LedgerCheck, LedgerTransaction, PaymentRequest};
@@ -72,6 +74,8 @@ impl Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// Directory writes committed through this store (and its clones) since it was opened.
+    directory_writes: Arc<AtomicU64>,
 }
 
 impl Store {
@@ -109,7 +113,11 @@ impl Store {
                 .execute(&pool)
                 .await?;
         }
-        let store = Self { pool, backend };
+        let store = Self {
+            pool,
+            backend,
+            directory_writes: Arc::new(AtomicU64::new(0)),
+        };
         store.migrate().await?;
         Ok(store)
     }
