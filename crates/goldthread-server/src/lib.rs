@@ -37,17 +37,27 @@ pub struct AppState {
     store: Store,
     geography: Arc<RwLock<Option<Arc<ReferenceGeography>>>>,
     auth: Arc<auth::AuthConfig>,
+    directory: Arc<map::LiveDirectory>,
 }
 
 impl AppState {
     /// State over a store, reading its reference geography once.
     pub async fn load(store: Store) -> Result<Self, goldthread_store::StoreError> {
         let geo = store.reference_geography().await?.map(Arc::new);
+        let directory = Arc::new(map::LiveDirectory::load(&store).await?);
         Ok(Self {
             store,
             geography: Arc::new(RwLock::new(geo)),
             auth: Arc::new(auth::AuthConfig::from_env()),
+            directory,
         })
+    }
+
+    /// The same state, reading the database's directory version (to see other processes'
+    /// writes) at most once per `every` instead of once a second.
+    pub fn with_directory_recheck(self, every: Duration) -> Self {
+        self.directory.set_recheck(every);
+        self
     }
 
     /// The same state with other sign-in settings.

@@ -8,9 +8,34 @@ use goldthread_domain::GssCode;
 use serde::Serialize;
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;
-use sqlx::{Any, Row};
+use sqlx::{Any, Row, Transaction};
 
+use crate::organisations::OrganisationRecord;
 use crate::{Backend, Store, StoreError};
+
+/// The whole directory at one version, for a server that answers searches from memory.
+#[derive(Clone, Debug)]
+pub struct DirectorySnapshot {
+    /// The directory version read before everything else, so the data is at least this new.
+    pub version: i64,
+    /// Every service, by name then id.
+    pub services: Vec<Service>,
+    /// Every organisation with its profile.
+    pub organisations: Vec<OrganisationRecord>,
+    /// Every taxonomy term.
+    pub terms: Vec<TaxonomyTerm>,
+}
+
+/// Adds one to the directory version inside a writing transaction, so the version and the data
+/// change together.
+pub(crate) async fn bump_directory_version(
+    tx: &mut Transaction<'_, Any>,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE directory_version SET version = version + 1 WHERE id = 1")
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
 
 /// A directory search: every filter given must hold.
 #[derive(Clone, Debug, Default)]
@@ -77,6 +102,65 @@ fn decode(json: &str) -> Result<Service, StoreError> {
 }
 
 impl Store {
+    /// The directory's version: it changes whenever services, taxonomy terms or organisations
+    /// change, from this process or any other.
+    pub async fn directory_version(&self) -> Result<i64, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT version FROM directory_version WHERE id = 1")
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    /// How many directory writes this store (or a clone of it) has committed: a change seen
+    /// without asking the database.
+    pub fn directory_writes_here(&self) -> u64 {
+        self.directory_writes
+            .load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Records that a directory write committed through this store.
+    pub(crate) fn note_directory_write(&self) {
+        self.directory_writes
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+    }
+
+    /// The whole directory: its version first, then every service, organisation and term.
+    pub async fn directory_snapshot(&self) -> Result<DirectorySnapshot, StoreError> {
+        let version = self.directory_version().await?;
+        let rows: Vec<String> = sqlx::query_scalar("SELECT record FROM services ORDER BY name, id")
+            .fetch_all(&self.pool)
+            .await?;
+        let services = rows.iter().map(|r| decode(r)).collect::<Result<_, _>>()?;
+        Ok(DirectorySnapshot {
+            version,
+            services,
+            organisations: self.organisation_records().await?,
+            terms: self.taxonomy_terms().await?,
+        })
+    }
+
+    /// The services with these ids, in the order given (unknown ids are left out).
+    pub async fn services_by_ids(&self, ids: &[ServiceId]) -> Result<Vec<Service>, StoreError> {
+        if ids.is_empty() {
+            return Ok(vec![]);
+        }
+        let params: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT record FROM services WHERE id IN ({})",
+            params.join(", ")
+        );
+        let binds: Vec<String> = ids.iter().map(ToString::to_string).collect();
+        let rows = bind_all(sqlx::query(&sql), &binds)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut found: std::collections::HashMap<ServiceId, Service> = rows
+            .iter()
+            .map(|r| decode(&r.try_get::<String, _>("record")?).map(|s| (s.id, s)))
+            .collect::<Result<_, _>>()?;
+        Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+    }
+
     /// Creates or replaces the taxonomy terms, in one transaction.
     pub async fn put_taxonomy(&self, terms: &[TaxonomyTerm]) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
@@ -95,7 +179,9 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
+        bump_directory_version(&mut tx).await?;
         tx.commit().await?;
+        self.note_directory_write();
         Ok(())
     }
 
@@ -186,7 +272,9 @@ impl Store {
                 .await?;
             }
         }
+        bump_directory_version(&mut tx).await?;
         tx.commit().await?;
+        self.note_directory_write();
         Ok(())
     }
 

@@ -28,6 +28,8 @@ mod programmes;
 mod systems;
 
 use std::str::FromStr;
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::AnyPool;
@@ -39,7 +41,7 @@ pub use cases::{
     StoredEvent, WorklistPage,
 };
 pub use datasets::{Cohort, Dataset, PseudonymisedRow};
-pub use directory::{PossibleDuplicate, ServiceHits, ServiceQuery};
+pub use directory::{DirectorySnapshot, PossibleDuplicate, ServiceHits, ServiceQuery};
 pub use error::StoreError;
 pub use indicators::IndicatorImportSummary;
 pub use ledger::{Budget, LedgerCheck, LedgerTransaction, PaymentRequest};
@@ -73,6 +75,8 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     audit: std::sync::Arc<audit::writer::AuditWriter>,
+    /// Directory writes committed through this store (and its clones) since it was opened.
+    directory_writes: Arc<AtomicU64>,
 }
 
 impl Store {
@@ -114,6 +118,7 @@ impl Store {
             pool,
             backend,
             audit: Default::default(),
+            directory_writes: Arc::new(AtomicU64::new(0)),
         };
         store.migrate().await?;
         Ok(store)

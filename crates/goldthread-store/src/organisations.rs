@@ -127,7 +127,9 @@ impl Store {
                 .await?;
             }
         }
+        crate::directory::bump_directory_version(&mut tx).await?;
         tx.commit().await?;
+        self.note_directory_write();
         Ok(())
     }
 }

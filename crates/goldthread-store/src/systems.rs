@@ -87,7 +87,9 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
+        crate::directory::bump_directory_version(&mut tx).await?;
         tx.commit().await?;
+        self.note_directory_write();
         Ok(())
     }
 

@@ -7,8 +7,10 @@ mod chart;
 mod directory_pages;
 mod ics_map;
 mod ics_pages;
+mod live_index;
 mod org_pages;
 mod oruk;
+mod search_index;
 
 use axum::Router;
 use goldthread_domain::directory::ServiceId;
@@ -17,6 +19,8 @@ use goldthread_domain::organisation::OrganisationId;
 use goldthread_domain::GssCode;
 
 use crate::{ApiError, AppState};
+
+pub(crate) use live_index::LiveDirectory;
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()

@@ -5,13 +5,12 @@
 use std::collections::HashMap;
 
 use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use goldthread_domain::directory::oruk::{
-    FullService, OrganisationProfile, Organization, Page, ServiceListItem, ServiceSummary, Term,
-};
+use goldthread_domain::directory::oruk::{Organization, Page, Term};
 use goldthread_domain::directory::TermId;
-use goldthread_domain::organisation::{Organisation, OrganisationId};
 use goldthread_domain::GssCode;
 use goldthread_store::{ServiceHits, ServiceQuery};
 use serde_json::{json, Value};
@@ -85,72 +84,42 @@ pub(crate) fn service_query(
     })
 }
 
-/// Runs a directory search.
+/// Runs a directory search against the in-memory index, reading the page's services from the
+/// store (for the web pages, which render the domain records).
 pub(crate) async fn search(state: &AppState, q: &ServiceQuery) -> Result<ServiceHits, ApiError> {
-    Ok(state.store().search_services(q).await?)
+    let index = state.directory.get(state.store()).await?;
+    let hits = index.search(q);
+    let services = state.store().services_by_ids(&index.ids(&hits)).await?;
+    Ok(ServiceHits {
+        services,
+        total: hits.total,
+    })
 }
 
-async fn organisation_index(
-    state: &AppState,
-    ids: impl Iterator<Item = OrganisationId>,
-) -> Result<HashMap<OrganisationId, (Organisation, OrganisationProfile)>, ApiError> {
-    let mut out = HashMap::new();
-    for id in ids {
-        if let std::collections::hash_map::Entry::Vacant(e) = out.entry(id) {
-            if let Some(r) = state.store().organisation_record(&id).await? {
-                e.insert(r);
-            }
-        }
-    }
-    Ok(out)
+fn json(body: String) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 async fn services(
     State(state): State<AppState>,
     Query(q): Query<HashMap<String, String>>,
-) -> Result<Json<Page<ServiceListItem>>, ApiError> {
+) -> Result<Response, ApiError> {
     let query = service_query(&state, &q, 10)?;
-    let hits = search(&state, &query).await?;
-    let orgs = organisation_index(&state, hits.services.iter().map(|s| s.organisation)).await?;
-    let contents = hits
-        .services
-        .iter()
-        .filter_map(|s| {
-            let (o, p) = orgs.get(&s.organisation)?;
-            Some(ServiceListItem {
-                service: ServiceSummary::from(s),
-                organization: Organization::new(o, p),
-            })
-        })
-        .collect();
-    Ok(Json(Page::new(
-        contents,
-        hits.total,
-        query.page,
-        query.per_page,
-    )))
+    let index = state.directory.get(state.store()).await?;
+    let hits = index.search(&query);
+    Ok(json(index.page_json(&hits, query.page, query.per_page)))
 }
 
 async fn service(
     State(state): State<AppState>,
     Path(id): Path<String>,
-) -> Result<Json<FullService>, ApiError> {
+) -> Result<Response, ApiError> {
     let id = parse_service_id("id", &id)?;
-    let s = state.store().service(&id).await?.ok_or_else(|| {
+    let index = state.directory.get(state.store()).await?;
+    let body = index.full_json(&id).ok_or_else(|| {
         ApiError::not_found("unknown_service", format!("no service has the id {id}"))
     })?;
-    let (org, profile) = state
-        .store()
-        .organisation_record(&s.organisation)
-        .await?
-        .ok_or_else(|| {
-            ApiError::not_found(
-                "unknown_organization",
-                format!("service {id} has no organisation"),
-            )
-        })?;
-    let terms = state.store().taxonomy_terms().await?;
-    Ok(Json(FullService::new(&s, &org, &profile, &terms)))
+    Ok(json(body))
 }
 
 async fn organizations(
