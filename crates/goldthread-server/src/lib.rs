@@ -12,6 +12,7 @@ pub mod auth;
 mod cases;
 mod error;
 mod fhir;
+mod input_guard;
 mod map;
 mod outcomes;
 mod pages;
@@ -38,6 +39,7 @@ pub struct AppState {
     geography: Arc<RwLock<Option<Arc<ReferenceGeography>>>>,
     auth: Arc<auth::AuthConfig>,
     directory: Arc<map::LiveDirectory>,
+    oidc: Arc<auth::OidcCache>,
 }
 
 impl AppState {
@@ -50,6 +52,7 @@ impl AppState {
             geography: Arc::new(RwLock::new(geo)),
             auth: Arc::new(auth::AuthConfig::from_env()),
             directory,
+            oidc: Arc::default(),
         })
     }
 
@@ -63,7 +66,13 @@ impl AppState {
     /// The same state with other sign-in settings.
     pub fn with_auth(mut self, config: auth::AuthConfig) -> Self {
         self.auth = Arc::new(config);
+        self.oidc = Arc::default();
         self
+    }
+
+    /// The OpenID Connect provider's metadata, kept between requests.
+    pub(crate) fn oidc_cache(&self) -> &auth::OidcCache {
+        &self.oidc
     }
 
     /// The sign-in settings.
@@ -105,23 +114,37 @@ pub fn app(state: AppState) -> Router {
         .merge(cases::routes())
         .merge(fhir::routes())
         .fallback(error::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::signed_in_layer,
+        ))
+        .layer(axum::middleware::from_fn(input_guard::refuse_nul))
         .with_state(state)
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::GATEWAY_TIMEOUT,
             Duration::from_secs(30),
         ))
-        .layer(TraceLayer::new_for_http())
+        // Spans name the path only: a query string can carry search text or a sign-in's
+        // one-time code and state, which do not belong in logs.
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+                tracing::debug_span!("request", method = %req.method(), path = %req.uri().path())
+            }),
+        )
 }
 
 /// Serves the application on `listener` until `shutdown` completes, then lets requests in
-/// flight finish.
+/// flight finish. Handlers can see each connection's peer address (for the sign-in rate limit).
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

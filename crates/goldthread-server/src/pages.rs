@@ -47,6 +47,18 @@ pub(crate) fn layout(title: &str, body: Markup) -> Markup {
                                 li { a href="/outcomes" { "Outcomes" } }
                             }
                         }
+                        @match crate::auth::signed_in() {
+                            Some(u) => {
+                                div.site-user {
+                                    span { "Signed in as " (u.name) " · " }
+                                    form.sign-out-form method="post" action="/sign-out" {
+                                        input type="hidden" name="csrf" value=(u.csrf);
+                                        button type="submit" { "Sign out" }
+                                    }
+                                }
+                            }
+                            None => div.site-user { a href="/sign-in" { "Sign in" } }
+                        }
                     }
                 }
                 main.width-container #main { (body) }

@@ -13,6 +13,7 @@
 mod accounts;
 mod agreements;
 mod audit;
+mod audit_query;
 mod boards;
 mod budgets;
 mod cases;
@@ -25,6 +26,7 @@ mod ledger;
 mod organisations;
 mod outcomes;
 mod programmes;
+mod sign_in;
 mod systems;
 
 use std::str::FromStr;
@@ -36,6 +38,7 @@ use sqlx::AnyPool;
 
 pub use accounts::{Account, Credentials, NewAccount};
 pub use audit::{AuditFilter, AuditWriterStats};
+pub use audit_query::AuditScope;
 pub use cases::{
     CaseHistory, CaseRecord, CaseReferral, CaseSummary, DashboardRow, NewCase, Recorded,
     StoredEvent, WorklistPage,
@@ -46,6 +49,7 @@ pub use error::StoreError;
 pub use indicators::IndicatorImportSummary;
 pub use ledger::{Budget, LedgerCheck, LedgerTransaction, PaymentRequest};
 pub use organisations::OrganisationRecord;
+pub use sign_in::OidcFlow;
 
 /// Which database engine a store runs on.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

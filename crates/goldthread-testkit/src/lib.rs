@@ -3,6 +3,9 @@
 //!
 //! Not part of the product; only a dev-dependency.
 
+use std::future::Future;
+
+use goldthread_server::auth::AuthConfig;
 use goldthread_server::AppState;
 use goldthread_store::testing::TestDatabase;
 use goldthread_store::{Backend, Store};
@@ -36,18 +39,44 @@ impl TestApp {
         Self::spawn(backend, true).await
     }
 
+    /// A server over a database holding the demo, with sign-in settings made from the server's
+    /// base URL (known only once it listens, e.g. for an OpenID Connect redirect URI).
+    pub async fn with_demo_and_auth<F, Fut>(backend: Backend, auth: F) -> Self
+    where
+        F: FnOnce(String) -> Fut,
+        Fut: Future<Output = AuthConfig>,
+    {
+        Self::spawn_with(backend, true, Some(auth)).await
+    }
+
     async fn spawn(backend: Backend, demo: bool) -> Self {
+        Self::spawn_with(
+            backend,
+            demo,
+            None::<fn(String) -> std::future::Ready<AuthConfig>>,
+        )
+        .await
+    }
+
+    async fn spawn_with<F, Fut>(backend: Backend, demo: bool, auth: Option<F>) -> Self
+    where
+        F: FnOnce(String) -> Fut,
+        Fut: Future<Output = AuthConfig>,
+    {
         let db = TestDatabase::new(backend).await;
         if demo {
             goldthread_demo::install(&db.store)
                 .await
                 .expect("install the demo");
         }
-        let state = AppState::load(db.store.clone()).await.expect("load state");
+        let mut state = AppState::load(db.store.clone()).await.expect("load state");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("address"));
+        if let Some(auth) = auth {
+            state = state.with_auth(auth(base.clone()).await);
+        }
         tokio::spawn(goldthread_server::serve(
             listener,
             state,

@@ -11,6 +11,7 @@ pub mod ids;
 pub mod optout;
 pub mod pseudonym;
 pub mod purpose;
+pub mod reminders;
 pub mod role;
 
 pub use access::{decide, Denial, Grant, ReadRequest, Resource};
@@ -22,4 +23,5 @@ pub use ids::{AccountId, CohortId, DatasetId};
 pub use optout::{Exemption, OptOutKind};
 pub use pseudonym::PseudonymKey;
 pub use purpose::{Article9Condition, LawfulBasis, Purpose};
+pub use reminders::{due_dates, DueDate, DueKind};
 pub use role::{Role, RoleGrant};

@@ -187,6 +187,16 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
             .map_err(IntoResponse::into_response)?;
         let fields: HashMap<String, String> = serde_urlencoded::from_bytes(&bytes)
             .map_err(|e| ApiError::bad_request("invalid_form", e.to_string()).into_response())?;
+        if fields
+            .iter()
+            .any(|(k, v)| k.contains('\0') || v.contains('\0'))
+        {
+            return Err(ApiError::bad_request(
+                "invalid_character",
+                "the form contains a NUL character, which no field accepts",
+            )
+            .into_response());
+        }
         let sent = fields.get("csrf").map(String::as_str).unwrap_or("");
         let expected = user.csrf_token.as_deref().unwrap_or("");
         if expected.is_empty() || !same_secret(sent, expected) {

@@ -11,23 +11,29 @@
 //!   session's token (403 otherwise); put [`csrf_field`] inside every `<form method="post">`.
 //! - [`authorise`]: the one authorisation function for person-level data (see its docs).
 //!
-//! Pages: `GET/POST /sign-in`, `POST /sign-out`. (OpenID Connect sign-in is not built yet: it
-//! belongs beside the password form in `pages.rs`, creating the same session.)
+//! Pages: `GET/POST /sign-in`, `POST /sign-out`, and OpenID Connect sign-in (`oidc.rs`):
+//! `GET /sign-in/oidc` and `GET /sign-in/oidc/callback`, creating the same session. Failed
+//! sign-ins are also counted by client address ([`ClientAddress`]) for a rate limit.
 
 mod authorise;
 mod config;
 mod extract;
+mod oidc;
 mod pages;
 pub mod password;
 pub mod session;
+mod signed_in;
 
 use axum::Router;
 
 use crate::AppState;
 
 pub use authorise::{authorise, deny_and_record, Intent, ReadCounts};
-pub use config::AuthConfig;
+pub use config::{AuthConfig, OidcClaim, OidcConfig};
 pub use extract::{csrf_field, CsrfForm, CurrentUser};
+pub use oidc::OidcCache;
+pub use pages::ClientAddress;
+pub(crate) use signed_in::{layer as signed_in_layer, signed_in};
 
 impl crate::ApiError {
     /// A 403: signed in, but without the right.

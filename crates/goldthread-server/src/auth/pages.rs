@@ -1,9 +1,12 @@
-//! The sign-in and sign-out pages (local accounts).
+//! The sign-in and sign-out pages (local accounts, and the button for OpenID Connect), and the
+//! rate limit on failed sign-ins by client address.
 
+use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -23,6 +26,8 @@ pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/sign-in", get(sign_in_page).post(sign_in))
         .route("/sign-out", post(sign_out))
+        .route("/sign-in/oidc", get(super::oidc::start))
+        .route("/sign-in/oidc/callback", get(super::oidc::callback))
 }
 
 #[derive(Deserialize)]
@@ -38,7 +43,7 @@ pub(super) fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-fn sign_in_form(csrf: &str, next: &str, error: Option<&str>) -> Markup {
+fn sign_in_form(csrf: &str, next: &str, error: Option<&str>, oidc_label: Option<&str>) -> Markup {
     layout(
         "Sign in",
         html! {
@@ -62,6 +67,14 @@ fn sign_in_form(csrf: &str, next: &str, error: Option<&str>) -> Markup {
                 }
                 button.button type="submit" { "Sign in" }
             }
+            @if let Some(label) = oidc_label {
+                div.sign-in-alternative {
+                    h2 { "Or" }
+                    a.button.button-secondary href={ "/sign-in/oidc?next=" (url_encode(next)) } {
+                        "Sign in with " (label)
+                    }
+                }
+            }
         },
     )
 }
@@ -83,7 +96,132 @@ async fn sign_in_page(
         3600,
         state.auth().secure_cookies,
     );
-    (out, sign_in_form(&csrf, &next, None)).into_response()
+    (out, sign_in_form(&csrf, &next, None, oidc_label(&state))).into_response()
+}
+
+fn oidc_label(state: &AppState) -> Option<&str> {
+    state.auth().oidc.as_ref().map(|o| o.label.as_str())
+}
+
+fn url_encode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// The sign-in page with an error, and a fresh form, for a sign-in refused elsewhere (OpenID
+/// Connect); `out` holds headers to send with it.
+pub(super) fn sign_in_refused(
+    state: &AppState,
+    headers: &HeaderMap,
+    mut out: HeaderMap,
+    next: &str,
+    message: &str,
+    status: StatusCode,
+) -> Response {
+    let csrf = cookie(headers, PRE_SESSION_CSRF_COOKIE)
+        .filter(|c| c.len() == 43)
+        .unwrap_or_else(new_token);
+    set_cookie(
+        &mut out,
+        PRE_SESSION_CSRF_COOKIE,
+        &csrf,
+        3600,
+        state.auth().secure_cookies,
+    );
+    let page = sign_in_form(&csrf, next, Some(message), oidc_label(state));
+    (status, out, page).into_response()
+}
+
+/// The address a request came from: the peer's, or with `trust_forwarded_for` the last
+/// `X-Forwarded-For` entry (the one the trusted proxy added). `unknown` when neither is there.
+pub struct ClientAddress(pub String);
+
+impl FromRequestParts<AppState> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let forwarded = state
+            .auth()
+            .trust_forwarded_for
+            .then(|| {
+                parts
+                    .headers
+                    .get_all("x-forwarded-for")
+                    .iter()
+                    .filter_map(|v| v.to_str().ok())
+                    .flat_map(|v| v.split(','))
+                    .last()
+                    .and_then(|v| v.trim().parse::<IpAddr>().ok())
+            })
+            .flatten();
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        Ok(Self(
+            forwarded
+                .or(peer)
+                .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string()),
+        ))
+    }
+}
+
+/// A 429 page when the client address has had too many failed sign-ins in the window.
+pub(super) async fn rate_limited(
+    state: &AppState,
+    client: &ClientAddress,
+) -> Result<Option<Response>, ApiError> {
+    let auth = state.auth();
+    let since = rfc3339(chrono::Utc::now() - chrono_duration(auth.rate_limit_window));
+    let failures = state
+        .store()
+        .sign_in_failures_since(&client.0, &since)
+        .await?;
+    if failures < auth.rate_limit_failures {
+        return Ok(None);
+    }
+    let minutes = auth.rate_limit_window.as_secs().div_ceil(60);
+    tracing::warn!(client = %client.0, failures, "sign-in rate limit reached");
+    let page = layout(
+        "Too many attempts",
+        html! {
+            h1 { "Too many failed sign-in attempts" }
+            div.error-summary role="alert" tabindex="-1" {
+                h2 { "There is a problem" }
+                p {
+                    "There have been too many failed sign-in attempts from your network address. "
+                    "Wait " (minutes) " minutes and try again, or ask your system administrator."
+                }
+            }
+        },
+    );
+    let mut out = HeaderMap::new();
+    if let Ok(v) = HeaderValue::from_str(&auth.rate_limit_window.as_secs().to_string()) {
+        out.insert(header::RETRY_AFTER, v);
+    }
+    Ok(Some(
+        (StatusCode::TOO_MANY_REQUESTS, out, page).into_response(),
+    ))
+}
+
+/// Counts a failed sign-in against the client address.
+pub(super) async fn count_failure(
+    state: &AppState,
+    client: &ClientAddress,
+) -> Result<(), ApiError> {
+    let now = chrono::Utc::now();
+    let forget = rfc3339(now - chrono_duration(state.auth().rate_limit_window));
+    state
+        .store()
+        .record_sign_in_failure(&client.0, &rfc3339(now), &forget)
+        .await?;
+    Ok(())
+}
+
+fn chrono_duration(d: Duration) -> chrono::Duration {
+    chrono::Duration::from_std(d).unwrap_or(chrono::Duration::zero())
 }
 
 #[derive(Deserialize)]
@@ -96,6 +234,7 @@ struct SignIn {
 
 async fn sign_in(
     State(state): State<AppState>,
+    client: ClientAddress,
     headers: HeaderMap,
     Form(f): Form<SignIn>,
 ) -> Result<Response, ApiError> {
@@ -105,18 +244,30 @@ async fn sign_in(
             "the form's security token is missing or out of date: reload the page and try again",
         ));
     }
+    if let Some(limited) = rate_limited(&state, &client).await? {
+        verify_nothing(&f.password);
+        return Ok(limited);
+    }
     let next = safe_next(f.next.as_deref());
+    let label = oidc_label(&state);
     let refuse = |msg: &str| {
         (
             StatusCode::UNAUTHORIZED,
-            sign_in_form(&expected, &next, Some(msg)),
+            sign_in_form(&expected, &next, Some(msg), label),
         )
             .into_response()
     };
     let wrong = "The email address or password is not right.";
     let store = state.store();
-    let Some(creds) = store.credentials(&f.email).await? else {
+    // No email address holds a NUL (and PostgreSQL refuses one in text).
+    let found = if f.email.contains('\0') {
+        None
+    } else {
+        store.credentials(&f.email).await?
+    };
+    let Some(creds) = found else {
         verify_nothing(&f.password);
+        count_failure(&state, &client).await?;
         return Ok(refuse(wrong));
     };
     let now = chrono::Utc::now();
@@ -128,6 +279,7 @@ async fn sign_in(
     let locked_msg = "This account is locked after too many failed attempts. Try again in 15 minutes, or ask your system administrator.";
     if locked {
         verify_nothing(&f.password);
+        count_failure(&state, &client).await?;
         return Ok(refuse(locked_msg));
     }
     let ok = match &creds.password_hash {
@@ -151,6 +303,7 @@ async fn sign_in(
             if now_locked { "locked" } else { "denied" },
         )
         .await?;
+        count_failure(&state, &client).await?;
         return Ok(refuse(if now_locked { locked_msg } else { wrong }));
     }
     store.record_sign_in(id).await?;

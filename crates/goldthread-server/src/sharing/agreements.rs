@@ -63,7 +63,6 @@ async fn register(State(state): State<AppState>, user: CurrentUser) -> Result<Ma
     Ok(layout(
         "Data-sharing agreements",
         html! {
-            (signed_in_as(&user))
             h1 { "Data-sharing agreements" }
             p.lead { "Every agreement person-level data is shared under, with its parties, purpose, lawful basis and dates. Expired agreements stop working on their expiry date." }
             table {
@@ -99,17 +98,6 @@ async fn register(State(state): State<AppState>, user: CurrentUser) -> Result<Ma
     ))
 }
 
-/// Who is signed in, with the sign-out button (a CSRF-protected form).
-pub(super) fn signed_in_as(user: &CurrentUser) -> Markup {
-    html! {
-        form.signed-in method="post" action="/sign-out" {
-            "Signed in as " strong { (user.account.display_name) } " "
-            (csrf_field(user))
-            button.button-link type="submit" { "Sign out" }
-        }
-    }
-}
-
 fn parse_id(id: &str) -> Result<AgreementId, ApiError> {
     AgreementId::parse(id).map_err(|e| ApiError::bad_request("invalid_agreement_id", e.reason))
 }
@@ -133,7 +121,6 @@ async fn detail(
     Ok(layout(
         &a.title,
         html! {
-            (signed_in_as(&user))
             h1 { (a.reference) ": " (a.title) }
             p { (status_tag(&a)) }
             dl {

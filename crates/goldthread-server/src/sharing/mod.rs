@@ -1,11 +1,13 @@
 //! Sharing data safely, over HTTP: dataset upload (pseudonymised at the door), person-level reads
 //! under agreement (every one through `auth::authorise`), linkage jobs producing pseudonymous
-//! cohorts, the agreement register, the IG audit page, and the public register of data uses.
+//! cohorts, the agreement register and its review reminders, the IG audit page, and the public
+//! register of data uses.
 
 mod agreements;
 mod audit_page;
 mod cohorts;
 mod datasets;
+mod due;
 mod public;
 mod register_csv;
 mod secrets;
@@ -14,6 +16,7 @@ use axum::Router;
 
 use crate::AppState;
 
+pub use due::{due_agreements, parse_within, DEFAULT_WITHIN_DAYS, MAX_WITHIN_DAYS};
 pub use secrets::{
     enforce_retention, production_problems, pseudonym_key, retention_schedule, PSEUDONYM_KEY,
 };
@@ -23,6 +26,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(datasets::routes())
         .merge(cohorts::routes())
         .merge(agreements::routes())
+        .merge(due::routes())
         .merge(audit_page::routes())
         .merge(public::routes())
 }

@@ -1,6 +1,7 @@
 //! One module per subcommand: each parses its arguments and calls the libraries.
 
 pub mod account;
+pub mod agreements;
 pub mod audit;
 pub mod demo;
 pub mod geography;

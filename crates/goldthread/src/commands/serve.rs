@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 
 use anyhow::Context;
 use clap::Args;
+use goldthread_server::auth::{AuthConfig, OidcClaim, OidcConfig};
 use goldthread_server::AppState;
 use goldthread_store::{redact_url, Store};
 
@@ -25,6 +26,58 @@ pub struct ServeArgs {
     /// secrets exist. Implied by a PostgreSQL database.
     #[arg(long, env = "GOLDTHREAD_PRODUCTION")]
     production: bool,
+    /// This instance's public base URL, e.g. https://goldthread.example.org (an https:// URL
+    /// makes cookies Secure; the OpenID Connect redirect URI is URL/sign-in/oidc/callback).
+    #[arg(long, env = "GOLDTHREAD_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// OpenID Connect issuer URL; enables "Sign in with ..." beside the password form.
+    #[arg(long, env = "GOLDTHREAD_OIDC_ISSUER", requires_all = ["oidc_client_id", "public_url"])]
+    oidc_issuer: Option<String>,
+    /// The client id goldthread is registered under at the OpenID Connect provider.
+    #[arg(long, env = "GOLDTHREAD_OIDC_CLIENT_ID")]
+    oidc_client_id: Option<String>,
+    /// The client secret (prefer the environment variable to the flag).
+    #[arg(long, env = "GOLDTHREAD_OIDC_CLIENT_SECRET", hide_env_values = true)]
+    oidc_client_secret: Option<String>,
+    /// The claim that names the goldthread account: email (verified only) or preferred_username.
+    #[arg(long, env = "GOLDTHREAD_OIDC_CLAIM", default_value = "email")]
+    oidc_claim: String,
+    /// The provider's name on the sign-in button.
+    #[arg(
+        long,
+        env = "GOLDTHREAD_OIDC_LABEL",
+        default_value = "your organisation's sign-in"
+    )]
+    oidc_label: String,
+    /// Take the client address for the sign-in rate limit from X-Forwarded-For: set only when
+    /// every request comes through a reverse proxy that sets it.
+    #[arg(long, env = "GOLDTHREAD_TRUST_PROXY")]
+    trust_proxy: bool,
+}
+
+impl ServeArgs {
+    fn auth(&self) -> anyhow::Result<AuthConfig> {
+        let oidc = match &self.oidc_issuer {
+            None => None,
+            Some(issuer) => Some(OidcConfig {
+                issuer: issuer.clone(),
+                client_id: self.oidc_client_id.clone().unwrap_or_default(),
+                client_secret: self.oidc_client_secret.clone(),
+                claim: OidcClaim::parse(&self.oidc_claim).map_err(anyhow::Error::msg)?,
+                label: self.oidc_label.clone(),
+                public_url: self.public_url.clone().unwrap_or_default(),
+            }),
+        };
+        Ok(AuthConfig {
+            secure_cookies: self
+                .public_url
+                .as_deref()
+                .is_some_and(|u| u.starts_with("https://")),
+            trust_forwarded_for: self.trust_proxy,
+            oidc,
+            ..AuthConfig::default()
+        })
+    }
 }
 
 /// Runs `goldthread serve` until SIGINT or SIGTERM.
@@ -47,7 +100,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
             tracing::info!("empty database: loading the demo ICS");
             goldthread_demo::install(&store).await?;
         }
-        let state = AppState::load(store.clone()).await?;
+        let state = AppState::load(store.clone()).await?.with_auth(args.auth()?);
         tokio::spawn(goldthread_server::sharing::retention_schedule(
             store.clone(),
             std::time::Duration::from_secs(3600),
