@@ -11,6 +11,7 @@
 #![forbid(unsafe_code)]
 
 mod accounts;
+mod adaptations;
 mod agreements;
 mod audit;
 mod boards;
@@ -33,6 +34,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::AnyPool;
 
 pub use accounts::{Account, Credentials, NewAccount};
+pub use adaptations::StoredDfg;
 pub use audit::{AuditFilter, AuditWriterStats};
 pub use cases::{
     CaseHistory, CaseRecord, CaseReferral, CaseSummary, DashboardRow, NewCase, Recorded,
