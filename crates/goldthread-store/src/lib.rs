@@ -11,6 +11,7 @@
 #![forbid(unsafe_code)]
 
 mod accounts;
+mod adaptations;
 mod agreements;
 mod audit;
 mod audit_query;
@@ -37,6 +38,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::AnyPool;
 
 pub use accounts::{Account, Credentials, NewAccount};
+pub use adaptations::StoredDfg;
 pub use audit::{AuditFilter, AuditWriterStats};
 pub use audit_query::AuditScope;
 pub use cases::{

@@ -11,6 +11,7 @@ pub mod adaptations;
 pub mod calendar;
 pub mod case;
 pub mod catalogue;
+pub mod define;
 pub mod district_direct;
 pub mod eligibility;
 pub mod referral;

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use chrono::NaiveDate;
 use goldthread_domain::ledger::Override;
+use goldthread_domain::organisation::OrganisationId;
 use goldthread_domain::programme::case::{CaseEvent, CaseStatus};
 use goldthread_domain::programme::{Programme, ProgrammeId};
 use goldthread_domain::Money;
@@ -27,63 +28,127 @@ pub(crate) async fn programmes(
     Ok(Json(json!({ "count": all.len(), "programmes": all })))
 }
 
-#[derive(Deserialize)]
+/// The worklist's query: `programme`, `team` (an organisation id the caller works in),
+/// `page` (from 1) and `per_page` (1 to [`MAX_PER_PAGE`]).
+#[derive(Deserialize, Default)]
 pub(crate) struct WorklistQuery {
-    programme: Option<String>,
+    pub programme: Option<String>,
+    pub team: Option<String>,
+    pub page: Option<String>,
+    pub per_page: Option<String>,
 }
 
-/// The caller's open cases across their teams: highest priority first, then soonest due.
+/// Cases on a worklist page unless asked otherwise.
+pub(crate) const DEFAULT_PER_PAGE: u32 = 50;
+/// The most cases one page holds.
+pub(crate) const MAX_PER_PAGE: u32 = 200;
+
+/// One page of a worklist.
+#[derive(Serialize)]
+pub(crate) struct Worklist {
+    /// Open cases on every page.
+    pub total: i64,
+    /// This page, from 1.
+    pub page: u32,
+    pub per_page: u32,
+    /// Pages in all (at least 1).
+    pub pages: u32,
+    /// Cases on this page.
+    pub count: usize,
+    pub cases: Vec<CaseSummary>,
+}
+
+fn whole_number(field: &str, value: Option<&str>, default: u32, max: u32) -> Result<u32, ApiError> {
+    let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(default);
+    };
+    match v.parse::<u32>() {
+        Ok(n) if (1..=max).contains(&n) => Ok(n),
+        _ => Err(ApiError::bad_request(
+            "invalid_paging",
+            format!("{field} must be a whole number from 1 to {max}, not {v:?}"),
+        )),
+    }
+}
+
+/// The caller's open cases across their teams (or the one team asked for): highest priority
+/// first, then soonest due, one page at a time. One audit event per page read.
 pub(crate) async fn team_worklist(
     state: &AppState,
     caller: &Caller,
-    programme: Option<&str>,
-) -> Result<Vec<CaseSummary>, ApiError> {
-    let programme = programme
+    q: &WorklistQuery,
+) -> Result<Worklist, ApiError> {
+    let programme = q
+        .programme
+        .as_deref()
         .filter(|p| !p.is_empty())
         .map(ProgrammeId::parse)
         .transpose()
         .map_err(|e| ApiError::bad_request("invalid_programme_id", e.to_string()))?;
+    let page = whole_number("page", q.page.as_deref(), 1, 1_000_000)?;
+    let per_page = whole_number(
+        "per_page",
+        q.per_page.as_deref(),
+        DEFAULT_PER_PAGE,
+        MAX_PER_PAGE,
+    )?;
+    let team = q
+        .team
+        .as_deref()
+        .filter(|t| !t.is_empty())
+        .map(OrganisationId::parse)
+        .transpose()
+        .map_err(|e| ApiError::bad_request("invalid_team", e.to_string()))?;
     let subject = format!(
         "worklist/{}",
         programme.as_ref().map_or("all", |p| p.as_str())
     );
-    let teams = match caller.require_case_worker() {
-        Ok(t) => t,
-        Err(e) => {
-            let user = &caller.user;
-            return Err(
-                crate::auth::deny_and_record(state, user, "read.worklist", subject, e).await,
-            );
-        }
+    let teams = match team {
+        Some(t) => vec![t],
+        None => match caller.require_case_worker() {
+            Ok(t) => t,
+            Err(e) => {
+                let user = &caller.user;
+                return Err(
+                    crate::auth::deny_and_record(state, user, "read.worklist", subject, e).await,
+                );
+            }
+        },
     };
     let resources = teams.iter().map(|t| super::access::case_of(*t)).collect();
     super::access::authorise_case(state, caller, resources, "read.worklist", subject).await?;
-    let mut all = Vec::new();
-    for team in caller.teams() {
-        all.extend(
-            state
-                .store()
-                .worklist(&team, programme.as_ref(), 500)
-                .await?,
-        );
-    }
-    all.sort_by(|a, b| {
-        b.priority
-            .cmp(&a.priority)
-            .then_with(|| a.due_on.cmp(&b.due_on))
-            .then_with(|| a.reference.cmp(&b.reference))
-    });
-    Ok(all)
+    let teams: Vec<OrganisationId> = match team {
+        Some(t) => vec![t],
+        None => caller.teams(),
+    };
+    let found = state
+        .store()
+        .worklist_page(
+            &teams,
+            programme.as_ref(),
+            u64::from(page - 1) * u64::from(per_page),
+            per_page,
+        )
+        .await?;
+    let per = i64::from(per_page);
+    let pages = u32::try_from((found.total.max(1) + per - 1) / per).unwrap_or(u32::MAX);
+    Ok(Worklist {
+        total: found.total,
+        page,
+        per_page,
+        pages,
+        count: found.cases.len(),
+        cases: found.cases,
+    })
 }
 
-/// `GET /api/v1/cases`: the caller's worklist.
+/// `GET /api/v1/cases?programme=&team=&page=&per_page=`: a page of the caller's worklist.
 pub(crate) async fn worklist(
     State(state): State<AppState>,
     caller: Caller,
     Query(q): Query<WorklistQuery>,
-) -> Result<Json<Value>, ApiError> {
-    let cases = team_worklist(&state, &caller, q.programme.as_deref()).await?;
-    Ok(Json(json!({ "count": cases.len(), "cases": cases })))
+) -> Result<Json<Worklist>, ApiError> {
+    team_worklist(&state, &caller, &q).await.map(Json)
 }
 
 /// `GET /api/v1/cases/{key}`: one case with its history, for its team.

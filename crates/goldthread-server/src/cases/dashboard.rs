@@ -60,6 +60,10 @@ pub(crate) struct Dashboard {
     pub your_teams: Option<Line>,
     pub bed_day_cost_source: Option<String>,
     pub budgets: Vec<BudgetLine>,
+    /// Disabled Facilities Grants against the 55 and 150 working-day guidance (home
+    /// adaptations only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dfg_timescales: Option<super::adaptations::Timescales>,
     pub disclosure: String,
 }
 
@@ -143,6 +147,7 @@ async fn build(
         .remove("total")
         .unwrap_or_default();
     let budgets: Vec<Budget> = state.store().budgets(&programme.id).await?;
+    let dfg_timescales = super::adaptations::timescales(state, programme, &rule).await?;
     Ok(Dashboard {
         programme: programme.id.to_string(),
         name: programme.name.clone(),
@@ -164,6 +169,7 @@ async fn build(
                 balance: b.balance,
             })
             .collect(),
+        dfg_timescales,
         disclosure: format!("{rule:?}"),
     })
 }
@@ -272,6 +278,18 @@ pub(crate) async fn page(
                 h2 { "Budgets" }
                 table #budgets { thead { tr { th { "Budget" } th { "Year" } th.num { "Left" } } }
                     tbody { @for b in &d.budgets { tr { td { (b.name) } td { (b.financial_year) } td.num { (b.balance) } } } } }
+            }
+            @if let Some(t) = &d.dfg_timescales {
+                h2 { "Disabled Facilities Grants against the guidance" }
+                p.hint { "Working days from first enquiry to completion, excluding weekends and England and Wales bank holidays: " (t.urgent_target_working_days) " for urgent cases, " (t.standard_target_working_days) " for the rest." }
+                table #dfg-timescales {
+                    thead { tr { th scope="col" { "" } th.num { "Within" } th.num { "Later" } } }
+                    tbody {
+                        tr { th scope="row" { "Urgent, completed (" (t.urgent_target_working_days) " working days)" } td.num #dfg-urgent-within { (cell(t.urgent_within)) } td.num #dfg-urgent-late { (cell(t.urgent_late)) } }
+                        tr { th scope="row" { "Other, completed (" (t.standard_target_working_days) " working days)" } td.num #dfg-standard-within { (cell(t.standard_within)) } td.num #dfg-standard-late { (cell(t.standard_late)) } }
+                        tr { th scope="row" { "Open" } td.num #dfg-open-on-time { (cell(t.open_on_time)) } td.num #dfg-open-overdue { (cell(t.open_overdue)) } }
+                    }
+                }
             }
             h2 { "By month" }
             (chart(&d.by_month, dd))

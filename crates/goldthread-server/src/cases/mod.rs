@@ -3,10 +3,13 @@
 //! export. Every route that shows a person passes [`access::Caller`], the one seam to sign-in.
 
 pub(crate) mod access;
+mod adaptations;
 mod api;
 mod dashboard;
 mod forms;
 mod pages;
+mod programme_form;
+mod referral_form;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -20,19 +23,34 @@ use access::{authorise_case, case_of, Caller};
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/programmes", get(api::programmes))
+        .route(
+            "/api/v1/programmes",
+            get(api::programmes).post(programme_form::create),
+        )
         .route("/api/v1/programmes/{id}/dashboard", get(dashboard::json))
         .route("/api/v1/cases", get(api::worklist))
         .route("/api/v1/cases/{key}", get(api::case))
         .route("/api/v1/cases/{key}/events", post(api::record_event))
         .route("/api/v1/cases/{key}/payments", post(api::pay))
         .route("/api/v1/cases/{key}/discharge", post(api::discharge))
+        .route(
+            "/api/v1/cases/{key}/dfg",
+            get(adaptations::get_dfg).put(adaptations::put_dfg),
+        )
         .route("/cases", get(pages::worklist))
+        .route(
+            "/cases/new",
+            get(referral_form::page).post(referral_form::submit),
+        )
         .route("/cases/{key}", get(pages::case_page))
         .route("/cases/{key}/pick-up", post(forms::pick_up))
         .route("/cases/{key}/events", post(forms::record_event))
         .route("/cases/{key}/payments", post(forms::pay))
         .route("/cases/{key}/discharge", post(forms::discharge))
+        .route(
+            "/programmes/new",
+            get(programme_form::page).post(programme_form::submit),
+        )
         .route("/programmes/{id}", get(dashboard::page))
         .route("/programmes/{id}/dashboard.csv", get(dashboard::csv))
 }

@@ -9,28 +9,40 @@ use goldthread_domain::programme::Programme;
 use goldthread_domain::Money;
 use goldthread_store::{CaseRecord, CaseSummary, LedgerTransaction};
 use maud::{html, Markup};
-use serde::Deserialize;
 
 use super::access::Caller;
-use super::api::team_worklist;
+use super::api::{team_worklist, WorklistQuery, DEFAULT_PER_PAGE};
 use super::{case_budget, load_case, today};
 use crate::pages::layout;
 use crate::{ApiError, AppState};
 
-#[derive(Deserialize)]
-pub(crate) struct WorklistQuery {
-    programme: Option<String>,
-}
-
-/// `GET /cases`: the caller's teams' open cases, by priority then due date.
+/// `GET /cases?programme=&page=`: the caller's teams' open cases, by priority then due date,
+/// a page at a time.
 pub(crate) async fn worklist(
     State(state): State<AppState>,
     caller: Caller,
     Query(q): Query<WorklistQuery>,
 ) -> Result<Markup, ApiError> {
-    let cases = team_worklist(&state, &caller, q.programme.as_deref()).await?;
+    let list = team_worklist(&state, &caller, &q).await?;
     let programmes = state.store().programmes().await?;
-    let selected = q.programme.unwrap_or_default();
+    let selected = q.programme.clone().unwrap_or_default();
+    let link = |page: u32| {
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        if !selected.is_empty() {
+            pairs.push(("programme", selected.clone()));
+        }
+        if let Some(t) = q.team.as_deref().filter(|t| !t.is_empty()) {
+            pairs.push(("team", t.to_owned()));
+        }
+        if list.per_page != DEFAULT_PER_PAGE {
+            pairs.push(("per_page", list.per_page.to_string()));
+        }
+        pairs.push(("page", page.to_string()));
+        format!(
+            "/cases?{}",
+            serde_urlencoded::to_string(&pairs).unwrap_or_default()
+        )
+    };
     Ok(layout(
         "Worklist",
         html! {
@@ -45,7 +57,18 @@ pub(crate) async fn worklist(
                 }
                 button type="submit" { "Show" }
             }
-            (worklist_table(&cases))
+            p #result-count role="status" {
+                (list.total) " open case" @if list.total != 1 { "s" }
+                @if list.pages > 1 { ", page " (list.page) " of " (list.pages) }
+            }
+            (worklist_table(&list.cases))
+            @if list.pages > 1 {
+                nav.pagination aria-label="Worklist pages" {
+                    @if list.page > 1 { a rel="prev" href=(link(list.page - 1)) { "Previous" } " " }
+                    span { "Page " (list.page) " of " (list.pages) }
+                    @if list.page < list.pages { " " a rel="next" href=(link(list.page + 1)) { "Next" } }
+                }
+            }
         },
     ))
 }
@@ -56,7 +79,7 @@ pub(crate) fn worklist_table(cases: &[CaseSummary]) -> Markup {
             p { "No open cases." }
         } @else {
             table.worklist {
-                caption { (cases.len()) " open cases, highest priority first, then soonest due" }
+                caption { "Open cases, highest priority first, then soonest due" }
                 thead { tr {
                     th scope="col" { "Reference" } th scope="col" { "Person" }
                     th scope="col" { "Programme" } th scope="col" { "State" }

@@ -5,7 +5,7 @@
 
 mod capability;
 mod outcome;
-mod service_request;
+pub(crate) mod service_request;
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -22,7 +22,8 @@ use serde_json::Value;
 
 use crate::cases::access::{authorise_case, Caller, Denied};
 use crate::{ApiError, AppState};
-use outcome::{fhir_json, FhirError, Issue, FHIR_JSON};
+use outcome::{fhir_json, FHIR_JSON};
+pub(crate) use outcome::{FhirError, Issue};
 use service_request::IncomingReferral;
 
 pub(crate) fn routes() -> Router<AppState> {
@@ -128,7 +129,29 @@ async fn create_service_request(
     let caller = caller?;
     check_media_type(&headers)?;
     let mut resource = parse_resource(&body)?;
-    let referral = service_request::read(&resource).map_err(unprocessable)?;
+    let case = accept_referral(&state, &caller, &resource, "fhir").await?;
+    resource["id"] = Value::String(case.id.to_string());
+    resource["identifier"] =
+        serde_json::json!([{ "system": "urn:goldthread:case-reference", "value": case.reference }]);
+    let location = format!("/fhir/ServiceRequest/{}", case.id);
+    let mut response = fhir_json(StatusCode::CREATED, &resource);
+    if let Ok(v) = location.parse() {
+        response.headers_mut().insert(header::LOCATION, v);
+    }
+    Ok(response.into_response())
+}
+
+/// Accepts a referral however it arrived (`source`: `fhir`, or `web_form`, whose fields are
+/// written as a ServiceRequest first): one reader checks it, the programme and the receiving
+/// council must exist here, the caller must work for the referrer or the council (one audit
+/// event), and the case is opened. 422 with every issue when the referral is not valid.
+pub(crate) async fn accept_referral(
+    state: &AppState,
+    caller: &Caller,
+    resource: &Value,
+    source: &'static str,
+) -> Result<NewCase, FhirError> {
+    let referral = service_request::read(resource).map_err(unprocessable)?;
     let programme = state
         .store()
         .programme(&referral.programme)
@@ -152,24 +175,17 @@ async fn create_service_request(
         )]));
     }
     let referrer = OrganisationId::for_code(referral.requester.as_str());
-    let case = new_case(&referral, team, programme.service_levels.first_contact_days);
+    let mut case = new_case(&referral, team, programme.service_levels.first_contact_days);
+    case.source = source.to_owned();
     let subject = format!("case/{}", case.id);
     let held_by = goldthread_domain::sharing::Resource::Case {
         team,
         referrer: Some(referrer),
     };
-    authorise_case(&state, &caller, vec![held_by], "case.referral_in", subject).await?;
+    authorise_case(state, caller, vec![held_by], "case.referral_in", subject).await?;
     state.store().open_case(&case).await?;
-    tracing::info!(case = %case.id, programme = %referral.programme, actor = %caller.actor, "referral received over FHIR");
-    resource["id"] = Value::String(case.id.to_string());
-    resource["identifier"] =
-        serde_json::json!([{ "system": "urn:goldthread:case-reference", "value": case.reference }]);
-    let location = format!("/fhir/ServiceRequest/{}", case.id);
-    let mut response = fhir_json(StatusCode::CREATED, &resource);
-    if let Ok(v) = location.parse() {
-        response.headers_mut().insert(header::LOCATION, v);
-    }
-    Ok(response.into_response())
+    tracing::info!(case = %case.id, programme = %referral.programme, actor = %caller.actor, source, "referral received");
+    Ok(case)
 }
 
 fn new_case(r: &IncomingReferral, team: OrganisationId, first_contact_days: u32) -> NewCase {
