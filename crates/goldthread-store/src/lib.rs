@@ -24,6 +24,7 @@ mod indicators;
 mod ledger;
 mod organisations;
 mod outcomes;
+mod outcomes_history;
 mod programmes;
 mod systems;
 
@@ -44,6 +45,7 @@ pub use error::StoreError;
 pub use indicators::IndicatorImportSummary;
 pub use ledger::{Budget, LedgerCheck, LedgerTransaction, PaymentRequest};
 pub use organisations::OrganisationRecord;
+pub use outcomes_history::FrameworkChange;
 
 /// Which database engine a store runs on.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

@@ -52,6 +52,9 @@ enum Command {
     /// Check programme budget ledgers.
     #[command(subcommand)]
     Ledger(commands::ledger::LedgerCommand),
+    /// Reports: the outcomes board report as a PDF.
+    #[command(subcommand)]
+    Report(commands::report::ReportCommand),
 }
 
 fn main() -> std::process::ExitCode {
@@ -67,6 +70,7 @@ fn main() -> std::process::ExitCode {
         Command::Account(cmd) => commands::account::run(cmd),
         Command::Indicators(cmd) => commands::indicators::run(cmd),
         Command::Ledger(cmd) => commands::ledger::run(cmd),
+        Command::Report(cmd) => commands::report::run(cmd),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
