@@ -14,6 +14,7 @@
 #![warn(missing_docs)]
 
 pub mod bar;
+pub mod run;
 pub mod share;
 pub mod svg;
 pub mod trend;

@@ -72,10 +72,12 @@ pub fn prevention_share(text: &ChartText, years: &[YearSpend]) -> String {
 }
 
 fn thousands(pounds: f64) -> String {
-    let s = format!("{:.0}", pounds);
-    let mut out = String::new();
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 && ch != '-' {
+    let rounded = format!("{:.0}", pounds.abs());
+    let sign = if pounds.round() < 0.0 { "-" } else { "" };
+    let mut out = String::with_capacity(rounded.len() + rounded.len() / 3 + 1);
+    out.push_str(sign);
+    for (i, ch) in rounded.chars().enumerate() {
+        if i > 0 && (rounded.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);
@@ -86,6 +88,18 @@ fn thousands(pounds: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_group_thousands_with_the_sign_in_front() {
+        assert_eq!(thousands(0.0), "0");
+        assert_eq!(thousands(999.4), "999");
+        assert_eq!(thousands(1000.0), "1,000");
+        assert_eq!(thousands(1_038_362.0), "1,038,362");
+        assert_eq!(thousands(-123.0), "-123");
+        assert_eq!(thousands(-1234.0), "-1,234");
+        assert_eq!(thousands(-123_456.0), "-123,456");
+        assert_eq!(thousands(-0.2), "0", "no negative zero");
+    }
 
     #[test]
     fn the_share_counted_as_prevention_is_written_above_each_year() {

@@ -10,7 +10,7 @@
 
 mod budgets;
 mod framework;
-mod local;
+pub mod local;
 
 use goldthread_domain::outcomes::fingertips::{parse_fingertips, FingertipsOptions};
 use goldthread_domain::outcomes::indicator::{BenchmarkMethod, IndicatorCode, IndicatorDefinition};

@@ -31,6 +31,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
+pub use outcomes::{board_report_pdf, ReportError};
 
 /// What every handler can reach: the store and the reference geography read from it.
 #[derive(Clone)]

@@ -11,6 +11,22 @@ const SCREENSHOT: &str = concat!(
     "/../../target/screenshots/outcomes-dashboard.png"
 );
 
+/// Waits until the browser has navigated to a URL containing `part` (a click on a link or a
+/// submit button starts a navigation that may not have committed when the click returns).
+/// Polls; gives up with the URL it is on after a generous number of tries, so a broken
+/// navigation fails the test instead of hanging it.
+async fn wait_for_url(browser: &Browser, part: &str) -> String {
+    let mut url = String::new();
+    for _ in 0..1200 {
+        url = browser.url().await;
+        if url.contains(part) {
+            return url;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the browser never reached a URL containing {part:?}; it is on {url}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_board_member_reads_the_dashboard_filters_it_and_prints_the_report() {
     let app = TestApp::with_demo(Backend::Sqlite).await;
@@ -19,6 +35,7 @@ async fn a_board_member_reads_the_dashboard_filters_it_and_prints_the_report() {
     browser
         .click("main a[href='/icbs/E54000022/outcomes']")
         .await;
+    wait_for_url(&browser, "/icbs/E54000022/outcomes").await;
     assert!(browser
         .title()
         .await
@@ -40,14 +57,15 @@ async fn a_board_member_reads_the_dashboard_filters_it_and_prints_the_report() {
     // Filter to Norwich with the form (a plain GET, no JavaScript needed).
     browser.click("#district option[value='E07000148']").await;
     browser.click("form.filters button[type=submit]").await;
-    assert!(browser.url().await.contains("district=E07000148"));
+    wait_for_url(&browser, "district=E07000148").await;
     let table = browser.text("main").await;
     assert!(table.contains("A smokefree Norwich by 2030"));
     assert!(!table.contains("Fewer physically inactive adults in Great Yarmouth"));
 
     browser
-        .click("a[href^='/icbs/E54000022/outcomes/report']")
+        .click("a[href^='/icbs/E54000022/outcomes/report?']")
         .await;
+    wait_for_url(&browser, "/outcomes/report").await;
     assert!(browser.text("h1").await.contains("Board report"));
     assert_eq!(
         browser.count(".site-nav").await,

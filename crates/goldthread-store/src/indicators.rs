@@ -22,7 +22,7 @@ pub struct IndicatorImportSummary {
 const DEFINITION_COLUMNS: &str = "code, version, name, definition, source, unit, theme, \
      polarity, method, multiplier, benchmark, as_of";
 
-fn sex_name(s: Sex) -> &'static str {
+pub(crate) fn sex_name(s: Sex) -> &'static str {
     match s {
         Sex::Persons => "persons",
         Sex::Male => "male",

@@ -26,6 +26,7 @@ mod indicators;
 mod ledger;
 mod organisations;
 mod outcomes;
+mod outcomes_history;
 mod programmes;
 mod sign_in;
 mod systems;
@@ -52,6 +53,7 @@ pub use indicators::IndicatorImportSummary;
 pub use ledger::{Budget, LedgerCheck, LedgerTransaction, PaymentRequest};
 pub use organisations::OrganisationRecord;
 pub use sign_in::OidcFlow;
+pub use outcomes_history::FrameworkChange;
 
 /// Which database engine a store runs on.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

@@ -9,7 +9,7 @@ use sqlx::Row;
 
 use crate::{now, Store, StoreError};
 
-fn attribution(row: &AnyRow) -> Result<Attribution, StoreError> {
+pub(crate) fn attribution(row: &AnyRow) -> Result<Attribution, StoreError> {
     Ok(Attribution {
         version: u32::try_from(row.try_get::<i64, _>("version")?).unwrap_or(u32::MAX),
         changed_by: row.try_get("changed_by")?,
@@ -18,7 +18,7 @@ fn attribution(row: &AnyRow) -> Result<Attribution, StoreError> {
     })
 }
 
-fn check_attribution(changed_by: &str, reason: &str) -> Result<(), StoreError> {
+pub(crate) fn check_attribution(changed_by: &str, reason: &str) -> Result<(), StoreError> {
     if changed_by.trim().is_empty() || reason.trim().is_empty() {
         return Err(StoreError::Conflict(
             "every change needs who made it and why".into(),

@@ -55,6 +55,9 @@ enum Command {
     /// Data-sharing agreements: review reminders.
     #[command(subcommand)]
     Agreements(commands::agreements::AgreementsCommand),
+    /// Reports: the outcomes board report as a PDF.
+    #[command(subcommand)]
+    Report(commands::report::ReportCommand),
 }
 
 fn main() -> std::process::ExitCode {
@@ -71,6 +74,7 @@ fn main() -> std::process::ExitCode {
         Command::Indicators(cmd) => commands::indicators::run(cmd),
         Command::Ledger(cmd) => commands::ledger::run(cmd),
         Command::Agreements(cmd) => commands::agreements::run(cmd),
+        Command::Report(cmd) => commands::report::run(cmd),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -13,6 +13,7 @@ pub mod indicator;
 pub mod local;
 pub mod outcome;
 pub mod polarity;
+pub mod rebase;
 pub mod thread;
 
 use std::fmt;

@@ -14,6 +14,7 @@ use goldthread_domain::outcomes::indicator::{
     ENGLAND,
 };
 use goldthread_domain::outcomes::outcome::{Ambition, Attribution, Outcome, OutcomeStatus};
+use goldthread_domain::outcomes::rebase::RecordedRebase;
 use goldthread_domain::outcomes::thread::GoldenThread;
 use goldthread_domain::GssCode;
 use goldthread_stats::Comparison;
@@ -27,6 +28,9 @@ pub(crate) struct Area {
     pub name: String,
     /// The place a district belongs to.
     pub place: Option<GssCode>,
+    /// The share of the council inside this ICS by LSOA count (1 for a whole council; East
+    /// Suffolk's 49.7% in Norfolk and Waveney): the share of its counts it contributes.
+    pub share: f64,
 }
 
 /// One ICS's outcomes data.
@@ -47,6 +51,10 @@ pub(crate) struct SystemData {
     pub organisations: HashMap<OrganisationId, Organisation>,
     /// Populations of councils (Census 2021), for per-head figures.
     pub populations: HashMap<GssCode, u32>,
+    /// SPC rebases people decided, with their reasons.
+    pub rebases: Vec<RecordedRebase>,
+    /// Today, by the server's clock (next review dates, the report's date).
+    pub today: chrono::NaiveDate,
 }
 
 /// A value as it may be published: counts rounded or withheld by the ICS's rule, and the
@@ -80,7 +88,7 @@ impl SystemData {
         let mut districts = Vec::new();
         let mut places: Vec<Area> = Vec::new();
         let mut populations = HashMap::new();
-        for (a, _) in geo.authorities_in(icb) {
+        for (a, share) in geo.authorities_in(icb) {
             if let Some(p) = a.population() {
                 populations.insert(a.code, p);
             }
@@ -95,6 +103,7 @@ impl SystemData {
                         code: p,
                         name: county.map_or(p.to_string(), |c| c.name.clone()),
                         place: None,
+                        share: 1.0,
                     });
                     if let Some(pop) = county.and_then(|c| c.population()) {
                         populations.insert(p, pop);
@@ -105,6 +114,7 @@ impl SystemData {
                 code: a.code,
                 name: a.name.clone(),
                 place,
+                share: share.share(),
             });
         }
         districts.sort_by(|a, b| a.name.cmp(&b.name));
@@ -149,6 +159,8 @@ impl SystemData {
                 .map(|o| (o.id, o))
                 .collect(),
             populations,
+            rebases: store.rebases(icb).await?,
+            today: chrono::Utc::now().date_naive(),
         })
     }
 
@@ -228,7 +240,9 @@ impl SystemData {
         }
     }
 
-    /// A value passed through the ICS's disclosure rule.
+    /// A value passed through the ICS's disclosure rule. For an indicator goldthread computes
+    /// from counts, the published value and interval are computed from the published
+    /// (rounded) counts, so they cannot be used to recover a count the rule withheld or rounded.
     pub fn publish(&self, v: &IndicatorValue) -> Published {
         let d = &self.disclosure;
         if d.withholds(v.count) || d.withholds(v.denominator) {
@@ -241,14 +255,57 @@ impl SystemData {
                 suppressed: true,
             };
         }
+        let count = d.publish_count(v.count);
+        let denominator = d.publish_count(v.denominator);
+        let (mut value, mut lower, mut upper) = (v.value, v.lower, v.upper);
+        let def = self.definitions.get(&v.indicator);
+        if let (Some(def), Some(c), Some(n)) = (def, count, denominator) {
+            if def.method != ValueMethod::AsPublished {
+                let mut from_published = v.clone();
+                from_published.count = Some(c as f64);
+                from_published.denominator = Some(n as f64);
+                match from_published.recompute(def) {
+                    Ok(()) => {
+                        (value, lower, upper) = (
+                            from_published.value,
+                            from_published.lower,
+                            from_published.upper,
+                        );
+                    }
+                    // Rounding can leave nothing to compute from (a denominator of 0).
+                    Err(_) => (value, lower, upper) = (None, None, None),
+                }
+            }
+        }
         Published {
-            value: v.value,
-            lower: v.lower,
-            upper: v.upper,
-            count: d.publish_count(v.count),
-            denominator: d.publish_count(v.denominator),
+            value,
+            lower,
+            upper,
+            count,
+            denominator,
             suppressed: false,
         }
+    }
+
+    /// A series' published values with their period labels, oldest first (withheld values
+    /// left out, as the charts leave them out).
+    pub fn published_series(
+        &self,
+        code: &IndicatorCode,
+        area: &GssCode,
+        sex: Sex,
+    ) -> Vec<(String, f64)> {
+        self.series(code, area, sex)
+            .into_iter()
+            .filter_map(|v| self.publish(v).value.map(|x| (v.period.label.clone(), x)))
+            .collect()
+    }
+
+    /// The recorded rebase starting at this value's period, if any.
+    pub fn rebase_at(&self, v: &IndicatorValue) -> Option<&RecordedRebase> {
+        self.rebases
+            .iter()
+            .find(|r| r.applies_to(&v.indicator, &v.area, v.sex) && r.from.label == v.period.label)
     }
 
     /// The status of an outcome by the stated rule, with the latest value it was judged on.
@@ -269,7 +326,9 @@ impl SystemData {
 }
 
 /// Adds place and system values for indicators computed from counts, by summing the districts'
-/// counts and denominators and recomputing (results roll up local → place → system).
+/// counts and denominators and recomputing (results roll up local → place → system). A council
+/// split between ICBs contributes only its share (by LSOA count) of its counts, never all of
+/// them; the sums are rounded to whole people.
 fn roll_up(
     def: &IndicatorDefinition,
     values: &mut Vec<IndicatorValue>,
@@ -281,34 +340,45 @@ fn roll_up(
     if def.method == ValueMethod::AsPublished {
         return;
     }
-    let mut groups: Vec<(GssCode, String, Vec<GssCode>)> = places
+    let mut groups: Vec<(GssCode, String, Vec<&Area>)> = places
         .iter()
         .map(|p| {
             let members = districts
                 .iter()
                 .filter(|d| d.place == Some(p.code))
-                .map(|d| d.code)
                 .collect();
             (p.code, p.name.clone(), members)
         })
         .collect();
-    groups.push((
-        *icb,
-        system_name.to_owned(),
-        districts.iter().map(|d| d.code).collect(),
-    ));
+    groups.push((*icb, system_name.to_owned(), districts.iter().collect()));
     let mut added = Vec::new();
     for (code, name, members) in groups {
         if values.iter().any(|v| v.area == code) {
             continue; // published for the area itself: never overwritten by a roll-up
         }
         let mut sums: BTreeMap<(Period, Sex), (f64, f64, usize)> = BTreeMap::new();
-        for v in values.iter().filter(|v| members.contains(&v.area)) {
+        for v in values.iter() {
+            let Some(m) = members.iter().find(|m| m.code == v.area) else {
+                continue;
+            };
             if let (Some(c), Some(d)) = (v.count, v.denominator) {
                 let e = sums.entry((v.period.clone(), v.sex)).or_default();
-                (e.0, e.1, e.2) = (e.0 + c, e.1 + d, e.2 + 1);
+                (e.0, e.1, e.2) = (e.0 + c * m.share, e.1 + d * m.share, e.2 + 1);
             }
         }
+        let split: Vec<String> = members
+            .iter()
+            .filter(|m| m.share < 1.0)
+            .map(|m| format!("{} at {:.1}%", m.name, m.share * 100.0))
+            .collect();
+        let note = if split.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " (split councils by their LSOA share: {})",
+                split.join(", ")
+            )
+        };
         for ((period, sex), (count, denominator, n)) in sums {
             if n < members.len() {
                 continue; // a partial roll-up would mislead
@@ -324,10 +394,10 @@ fn roll_up(
                 upper: None,
                 lower_998: None,
                 upper_998: None,
-                count: Some(count),
-                denominator: Some(denominator),
+                count: Some(count.round()),
+                denominator: Some(denominator.round()),
                 source_call: None,
-                note: format!("Rolled up from {n} districts' counts"),
+                note: format!("Rolled up from {n} districts' counts{note}"),
             };
             if v.recompute(def).is_ok() {
                 added.push(v);

@@ -9,6 +9,7 @@ use axum::Json;
 use goldthread_domain::outcomes::indicator::{
     is_england, polarity_serde, IndicatorDefinition, IndicatorValue,
 };
+use goldthread_domain::outcomes::rebase::RecordedRebase;
 use serde_json::{json, Value};
 
 use super::data::SystemData;
@@ -35,7 +36,8 @@ fn csv_error(e: impl std::fmt::Display) -> ApiError {
     ApiError::bad_request("export_failed", "the export could not be written")
 }
 
-/// The values an export includes: the ICS's areas and England, by the filters.
+/// The values an export includes: the ICS's areas and England, by the filters (a district
+/// filter keeps the district, its place and the system).
 fn exported<'a>(
     data: &'a SystemData,
     f: &Filters,
@@ -47,10 +49,16 @@ fn exported<'a>(
         .filter(|d| f.theme.as_ref().is_none_or(|t| &d.theme == t))
     {
         for v in data.values.get(&def.code).into_iter().flatten() {
-            let district_ok = f
-                .district
-                .as_ref()
-                .is_none_or(|d| &v.area == d || is_england(&v.area));
+            // A district's results come with what they roll up into: its place and the system.
+            let district_ok = f.district.as_ref().is_none_or(|d| {
+                &v.area == d
+                    || is_england(&v.area)
+                    || v.area == data.icb
+                    || data
+                        .districts
+                        .iter()
+                        .any(|x| &x.code == d && x.place == Some(v.area))
+            });
             if district_ok {
                 out.push((def, v));
             }
@@ -98,6 +106,7 @@ pub(super) async fn indicators_csv(
         "compared_with_england",
         "source_call",
         "note",
+        "spc_rebase",
     ])
     .map_err(csv_error)?;
     for (def, v) in exported(&data, &f) {
@@ -127,11 +136,27 @@ pub(super) async fn indicators_csv(
             v.source_call
                 .map_or(String::new(), |c| c.label().to_owned()),
             v.note.clone(),
+            data.rebase_at(v).map_or(String::new(), rebase_text),
         ])
         .map_err(csv_error)?;
     }
     let body = w.into_inner().map_err(csv_error)?;
     Ok(csv_response(&format!("{}-indicators.csv", data.icb), body))
+}
+
+/// A recorded rebase as the CSV export states it, on the row where the new limits start.
+fn rebase_text(r: &RecordedRebase) -> String {
+    format!(
+        "XmR limits rebased from this period by {} at {}: {}",
+        r.decided_by, r.at, r.reason
+    )
+}
+
+fn rebase_json(r: &RecordedRebase) -> Value {
+    json!({
+        "indicator": r.indicator, "area": r.area, "sex": r.sex, "from_period": r.from.label,
+        "reason": r.reason, "decided_by": r.decided_by, "decided_at": r.at,
+    })
 }
 
 fn dictionary_entry(d: &IndicatorDefinition) -> Value {
@@ -217,6 +242,7 @@ pub(super) async fn json(
                 "period": v.period.label, "sex": v.sex, "value": p.value, "lower_95": p.lower, "upper_95": p.upper,
                 "count": p.count, "denominator": p.denominator, "suppressed": p.suppressed,
                 "compared_with_england": data.call(v).label(), "source_call": v.source_call.map(|c| c.label()),
+                "spc_rebase": data.rebase_at(v).map(rebase_json),
             })
         })
         .collect();
@@ -232,6 +258,7 @@ pub(super) async fn json(
         "outcomes": outcomes,
         "values": values,
         "prevention": { "definition": data.prevention, "by_year": shares },
+        "spc_rebases": data.rebases.iter().map(rebase_json).collect::<Vec<_>>(),
         "golden_thread": {
             "objectives": data.thread.objectives(),
             "system_objectives_without_local_delivery": data.thread.system_objectives_without_local_delivery().iter().map(|o| &o.key).collect::<Vec<_>>(),

@@ -2,13 +2,24 @@
 //! report, and CSV and JSON exports with the data dictionary travelling with them.
 //!
 //! Routes: `GET /icbs/{code}/outcomes` (filters `district`, `theme`),
-//! `/icbs/{code}/outcomes/report` (print), `/icbs/{code}/outcomes/indicators.csv`,
+//! `/icbs/{code}/outcomes/report` (print), `/icbs/{code}/outcomes/report.pdf` (headless Chromium), `/icbs/{code}/outcomes/indicators.csv`,
 //! `/icbs/{code}/outcomes/dictionary.csv`, `/api/v1/icbs/{code}/outcomes`. Every number shown
 //! or exported passes the ICS's disclosure rule ([`data::SystemData::publish`]).
+//!
+//! Editing (signed in, by role; see [`manage`]): `/icbs/{code}/outcomes/manage` and beneath it
+//! `outcomes/new`, `outcomes/{key}`, `outcomes/{key}/history`, the same for `objectives`,
+//! `prevention`, `disclosure` (each with `/history`); `/icbs/{code}/outcomes/changes`;
+//! `/icbs/{code}/outcomes/rebase` (SPC rebases, recorded decisions).
 
 mod data;
 mod export;
+mod forms;
+mod manage;
+mod manage_objective;
+mod manage_outcome;
 mod panels;
+mod pdf;
+mod rebase;
 mod sections;
 
 use axum::extract::{Path, Query, State};
@@ -21,6 +32,7 @@ use serde::Deserialize;
 use crate::pages::layout;
 use crate::{ApiError, AppState};
 use data::{parse_icb, SystemData};
+pub use pdf::{board_report_pdf, ReportError};
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -28,6 +40,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/assets/outcomes.css", get(stylesheet))
         .route("/icbs/{code}/outcomes", get(dashboard))
         .route("/icbs/{code}/outcomes/report", get(report))
+        .route("/icbs/{code}/outcomes/report.pdf", get(report_pdf))
         .route(
             "/icbs/{code}/outcomes/indicators.csv",
             get(export::indicators_csv),
@@ -37,6 +50,58 @@ pub(crate) fn routes() -> Router<AppState> {
             get(export::dictionary_csv),
         )
         .route("/api/v1/icbs/{code}/outcomes", get(export::json))
+        .merge(manage_routes())
+}
+
+fn manage_routes() -> Router<AppState> {
+    const M: &str = "/icbs/{code}/outcomes/manage";
+    Router::new()
+        .route(M, get(manage::index))
+        .route("/icbs/{code}/outcomes/changes", get(manage::changes))
+        .route(
+            "/icbs/{code}/outcomes/rebase",
+            get(rebase::form).post(rebase::record),
+        )
+        .route(
+            &format!("{M}/outcomes/new"),
+            get(manage_outcome::new_form).post(manage_outcome::create),
+        )
+        .route(
+            &format!("{M}/outcomes/{{key}}"),
+            get(manage_outcome::edit_form).post(manage_outcome::update),
+        )
+        .route(
+            &format!("{M}/outcomes/{{key}}/history"),
+            get(manage_outcome::history),
+        )
+        .route(
+            &format!("{M}/objectives/new"),
+            get(manage_objective::new_form).post(manage_objective::create),
+        )
+        .route(
+            &format!("{M}/objectives/{{key}}"),
+            get(manage_objective::edit_form).post(manage_objective::update),
+        )
+        .route(
+            &format!("{M}/objectives/{{key}}/history"),
+            get(manage_objective::history),
+        )
+        .route(
+            &format!("{M}/prevention"),
+            get(manage::prevention_form).post(manage::prevention_save),
+        )
+        .route(
+            &format!("{M}/prevention/history"),
+            get(manage::prevention_history),
+        )
+        .route(
+            &format!("{M}/disclosure"),
+            get(manage::disclosure_form).post(manage::disclosure_save),
+        )
+        .route(
+            &format!("{M}/disclosure/history"),
+            get(manage::disclosure_history),
+        )
 }
 
 /// The dashboard's filters, as the query string gives them.
@@ -174,9 +239,12 @@ async fn dashboard(
             (filter_form(&data, &f))
             ul.actions {
                 li { a href={ "/icbs/" (data.icb) "/outcomes/report" (query) } { "Printable board report" } }
+                li { a href={ "/icbs/" (data.icb) "/outcomes/report.pdf" } { "Board report (PDF)" } }
                 li { a href={ "/icbs/" (data.icb) "/outcomes/indicators.csv" (query) } { "Download indicators (CSV)" } }
                 li { a href={ "/icbs/" (data.icb) "/outcomes/dictionary.csv" } { "Data dictionary (CSV)" } }
                 li { a href={ "/api/v1/icbs/" (data.icb) "/outcomes" (query) } { "All of it as JSON" } }
+                li { a href={ "/icbs/" (data.icb) "/outcomes/manage" } { "Manage the outcomes framework" } }
+                li { a href={ "/icbs/" (data.icb) "/outcomes/changes" } { "Changes and who made them" } }
             }
             h2 #accountability { "Outcomes and who is accountable" }
             (sections::accountability(&data, &f))
@@ -197,15 +265,63 @@ async fn report(
     Query(q): Query<FilterQuery>,
 ) -> Result<Markup, ApiError> {
     let (data, f) = load(&state, &code, q).await?;
-    let generated = chrono::Utc::now().format("%-d %B %Y").to_string();
-    Ok(html! {
+    Ok(report_markup(&data, &f, false))
+}
+
+/// `GET /icbs/{code}/outcomes/report.pdf`: the board report printed by headless Chromium.
+async fn report_pdf(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let icb = parse_icb(&code)?;
+    let data = SystemData::load(&state, &icb).await?;
+    let unavailable = |code: &'static str, e: pdf::ReportError| ApiError {
+        status: axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        code,
+        message: e.to_string(),
+    };
+    match pdf::print_report(&data).await {
+        Ok(bytes) => Ok((
+            [
+                (
+                    axum::http::header::CONTENT_TYPE,
+                    "application/pdf".to_owned(),
+                ),
+                (
+                    axum::http::header::CONTENT_DISPOSITION,
+                    format!("inline; filename=\"{icb}-board-report.pdf\""),
+                ),
+            ],
+            bytes,
+        )
+            .into_response()),
+        Err(e @ pdf::ReportError::ChromiumMissing) => Err(unavailable("no_chromium", e)),
+        Err(e) => {
+            tracing::error!(error = %e, "printing the board report failed");
+            Err(unavailable("print_failed", e))
+        }
+    }
+}
+
+const MAIN_CSS: &str = include_str!("../../assets/goldthread.css");
+
+/// The board report's HTML; `inline_css` puts the stylesheets in the page (for printing from
+/// a file) instead of linking them.
+pub(crate) fn report_markup(data: &SystemData, f: &Filters, inline_css: bool) -> Markup {
+    let generated = data.today.format("%-d %B %Y").to_string();
+    html! {
         (maud::DOCTYPE)
         html lang="en" {
             head {
                 meta charset="utf-8";
                 title { "Board report: shared outcomes – " (data.name) }
-                link rel="stylesheet" href="/assets/goldthread.css";
-                link rel="stylesheet" href="/assets/outcomes.css";
+                @if inline_css {
+                    style { (maud::PreEscaped(MAIN_CSS)) (maud::PreEscaped(CSS)) }
+                } @else {
+                    link rel="stylesheet" href="/assets/goldthread.css";
+                    link rel="stylesheet" href="/assets/outcomes.css";
+                }
             }
             body.board-report {
                 main #main {
@@ -218,14 +334,14 @@ async fn report(
                             (data.disclosure.statement()) }
                         p.no-print { a href={ "/icbs/" (data.icb) "/outcomes" (f.query()) } { "Back to the dashboard" } }
                     }
-                    section { h2 { "1. Outcomes and who is accountable" } (sections::accountability(&data, &f)) }
-                    section.page-break { h2 { "2. The golden thread" } (sections::golden_thread(&data, &f)) }
-                    section.page-break { h2 { "3. Prevention spend" } (sections::prevention(&data)) }
-                    section.page-break { h2 { "4. Indicators" } (indicator_panels(&data, &f)) }
+                    section { h2 { "1. Outcomes and who is accountable" } (sections::accountability(data, f)) }
+                    section.page-break { h2 { "2. The golden thread" } (sections::golden_thread(data, f)) }
+                    section.page-break { h2 { "3. Prevention spend" } (sections::prevention(data)) }
+                    section.page-break { h2 { "4. Indicators" } (indicator_panels(data, f)) }
                 }
             }
         }
-    })
+    }
 }
 
 async fn index(State(state): State<AppState>) -> Result<Markup, ApiError> {

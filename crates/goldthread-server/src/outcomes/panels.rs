@@ -3,10 +3,12 @@
 //! Every panel names its source, its "as of" date and its definition's version.
 
 use goldthread_charts::bar::{compare_areas, AreaBar};
+use goldthread_charts::run::run_chart;
 use goldthread_charts::trend::{trend, TrendPoint};
 use goldthread_charts::xmr::xmr_chart;
 use goldthread_charts::{comparison_colour, ChartText};
 use goldthread_domain::outcomes::indicator::{polarity_serde, IndicatorDefinition, Sex};
+use goldthread_domain::outcomes::rebase::{rebases_for, RecordedRebase};
 use goldthread_domain::GssCode;
 use goldthread_maps::{boundaries, Layer, Shape, SvgMap};
 use goldthread_stats::spc::{xmr, Improvement, MIN_BASELINE};
@@ -227,7 +229,9 @@ fn trend_chart(
     html! { figure.chart.wide { (PreEscaped(trend(&text, &points, target, &def.unit))) } }
 }
 
-/// An XmR chart of the system's series, for indicators with enough points for a baseline.
+/// An XmR chart of the system's series (or the district in focus where the system has none)
+/// with any recorded rebases; a run chart without limits, saying why, for a series shorter than
+/// Making Data Count's 12-point baseline.
 fn xmr_panel(
     data: &SystemData,
     def: &IndicatorDefinition,
@@ -235,56 +239,86 @@ fn xmr_panel(
     sex: Sex,
     id: &str,
 ) -> Markup {
-    // The system's series where counts roll up; otherwise the district in focus.
-    let published = |area: &GssCode| -> Vec<(String, f64)> {
-        data.series(&def.code, area, sex)
-            .into_iter()
-            .filter_map(|v| data.publish(v).value.map(|x| (v.period.label.clone(), x)))
-            .collect()
-    };
-    let mut area = data.icb;
-    let mut series = published(&area);
-    if series.len() < MIN_BASELINE {
-        if let Some(f) = focus {
-            area = *f;
-            series = published(&area);
+    let (area, series) = spc_series(data, def, focus, sex);
+    let values: Vec<f64> = series.iter().map(|s| s.1).collect();
+    let labels: Vec<String> = series.iter().map(|s| s.0.clone()).collect();
+    if values.len() < MIN_BASELINE {
+        if values.len() < 3 {
+            return html! {};
         }
-    }
-    if series.len() < MIN_BASELINE {
-        return html! {};
+        let text = ChartText {
+            id: format!("{id}-run"),
+            title: format!("{}: {} (run chart)", def.name, data.area_name(&area)),
+            desc: format!(
+                "Run chart of {} points with their median, without process limits.",
+                values.len()
+            ),
+        };
+        return html! {
+            figure.chart.wide {
+                (PreEscaped(run_chart(&text, &values, &labels)))
+                figcaption { "Run chart without process limits: only " (values.len()) " points, and Making Data Count needs at least " (MIN_BASELINE) " to set limits that mean anything." }
+            }
+        };
     }
     let improvement = match def.polarity {
         Polarity::HighIsGood => Improvement::Increase,
         Polarity::LowIsGood => Improvement::Decrease,
         Polarity::NoJudgement => Improvement::Neutral,
     };
-    let values: Vec<f64> = series.iter().map(|s| s.1).collect();
-    let labels: Vec<String> = series.iter().map(|s| s.0.clone()).collect();
     let target = data
         .outcomes
         .iter()
         .find(|(o, _)| o.indicator == def.code && o.area == area)
         .map(|(o, _)| o.target.value);
     let baseline = values.len().min(goldthread_stats::spc::MAX_BASELINE);
-    let Ok(chart) = xmr(
-        &values,
-        improvement,
-        target,
-        baseline.max(MIN_BASELINE),
-        &[],
-    ) else {
+    let decisions: Vec<&RecordedRebase> = data
+        .rebases
+        .iter()
+        .filter(|r| r.applies_to(&def.code, &area, sex))
+        .collect();
+    let rebases = rebases_for(&labels, &decisions);
+    let Ok(chart) = xmr(&values, improvement, target, baseline, &rebases) else {
         return html! {};
     };
     let text = ChartText {
         id: format!("{id}-xmr"),
         title: format!("{}: {} (statistical process control)", def.name, data.area_name(&area)),
-        desc: format!("XmR chart of {} points with the mean and process limits from the first {baseline}. {}.{}",
-            values.len(), chart.variation.label(), chart.assurance.map_or(String::new(), |a| format!(" {}.", a.label()))),
+        desc: format!("XmR chart of {} points with the mean and process limits from the first {baseline}{}. {}.{}",
+            values.len(),
+            if rebases.is_empty() { String::new() } else { format!(", rebased {} time(s) by recorded decision", rebases.len()) },
+            chart.variation.label(), chart.assurance.map_or(String::new(), |a| format!(" {}.", a.label()))),
     };
     html! {
         figure.chart.wide {
             (PreEscaped(xmr_chart(&text, &chart, &labels, target)))
-            figcaption { "Making Data Count: " (chart.variation.label()) @if let Some(a) = chart.assurance { "; " (a.label()) } ". Baseline fixed at the first " (baseline) " points; limits are only rebased by a recorded decision." }
+            figcaption {
+                "Making Data Count: " (chart.variation.label()) @if let Some(a) = chart.assurance { "; " (a.label()) }
+                ". Baseline fixed at the first " (baseline) " points; limits are only rebased by a recorded decision."
+                @for d in &decisions {
+                    @if labels.contains(&d.from.label) {
+                        span.rebase-note { " Limits rebased from " (d.from.label) " by " (d.decided_by) " (" (d.at.get(..10).unwrap_or(&d.at)) "): " (d.reason) "." }
+                    }
+                }
+            }
         }
+    }
+}
+
+/// The series an indicator's SPC chart shows: the system's where counts roll up, otherwise
+/// the district in focus.
+pub(crate) fn spc_series(
+    data: &SystemData,
+    def: &IndicatorDefinition,
+    focus: Option<&GssCode>,
+    sex: Sex,
+) -> (GssCode, Vec<(String, f64)>) {
+    let system = data.published_series(&def.code, &data.icb, sex);
+    if system.len() >= MIN_BASELINE {
+        return (data.icb, system);
+    }
+    match focus.map(|f| (*f, data.published_series(&def.code, f, sex))) {
+        Some((f, s)) if s.len() >= MIN_BASELINE || s.len() > system.len() => (f, s),
+        _ => (data.icb, system),
     }
 }

@@ -101,8 +101,24 @@ fn outcome_row(data: &SystemData, o: &Outcome) -> Markup {
             td { (data.organisation_name(&o.accountable.organisation)) br; span.hint { (o.accountable.board) } }
             td { (names(&o.contributors)) }
             td { @for c in &o.commitments { p.commitment { strong { (data.area_name(&c.district)) ": " } (c.commitment) @if let Some(t) = c.target { " (own target " (fmt(Some(t))) ")" } } } }
-            td { (o.review_dates.iter().find(|d| d.as_str() >= "2025-01-01").cloned().unwrap_or_default()) }
+            td { (next_review(data, o)) }
         }
+    }
+}
+
+/// The next review date on or after today (by the server's clock); if every date has passed,
+/// the last one, marked overdue.
+fn next_review(data: &SystemData, o: &Outcome) -> Markup {
+    let today = data.today.format("%Y-%m-%d").to_string();
+    let mut dates: Vec<&String> = o.review_dates.iter().collect();
+    dates.sort();
+    match (
+        dates.iter().find(|d| d.as_str() >= today.as_str()),
+        dates.last(),
+    ) {
+        (Some(next), _) => html! { (next) },
+        (None, Some(last)) => html! { (last) br; span.hint { "overdue: no later review is set" } },
+        (None, None) => html! { span.hint { "none set" } },
     }
 }
 

@@ -8,6 +8,7 @@ pub mod geography;
 pub mod indicators;
 pub mod ledger;
 pub mod link;
+pub mod report;
 pub mod serve;
 pub mod stats;
 
