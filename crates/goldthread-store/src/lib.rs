@@ -22,6 +22,7 @@ mod error;
 mod geography;
 mod indicators;
 mod ledger;
+mod linkage;
 mod organisations;
 mod outcomes;
 mod programmes;
@@ -38,11 +39,12 @@ pub use cases::{
     CaseHistory, CaseRecord, CaseReferral, CaseSummary, DashboardRow, NewCase, Recorded,
     StoredEvent,
 };
-pub use datasets::{Cohort, Dataset, PseudonymisedRow};
+pub use datasets::{Cohort, Dataset, PseudonymisedRow, RowEncodings, StoredEncodings};
 pub use directory::{PossibleDuplicate, ServiceHits, ServiceQuery};
 pub use error::StoreError;
 pub use indicators::IndicatorImportSummary;
 pub use ledger::{Budget, LedgerCheck, LedgerTransaction, PaymentRequest};
+pub use linkage::{LinkageJob, LinkedRowPair};
 pub use organisations::OrganisationRecord;
 
 /// Which database engine a store runs on.

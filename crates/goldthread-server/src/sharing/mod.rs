@@ -6,6 +6,8 @@ mod agreements;
 mod audit_page;
 mod cohorts;
 mod datasets;
+mod linkage_jobs;
+mod outreach;
 mod public;
 mod register_csv;
 mod secrets;
@@ -15,13 +17,16 @@ use axum::Router;
 use crate::AppState;
 
 pub use secrets::{
-    enforce_retention, production_problems, pseudonym_key, retention_schedule, PSEUDONYM_KEY,
+    enforce_retention, linkage_secret, production_problems, pseudonym_key, retention_schedule,
+    LINKAGE_SECRET, PSEUDONYM_KEY,
 };
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .merge(datasets::routes())
         .merge(cohorts::routes())
+        .merge(linkage_jobs::routes())
+        .merge(outreach::routes())
         .merge(agreements::routes())
         .merge(audit_page::routes())
         .merge(public::routes())
