@@ -29,6 +29,12 @@ pub const DEMO_PASSWORD: &str = "goldthread-demo-password";
 /// The name the pseudonymisation key is stored under (as the server reads it).
 const PSEUDONYM_KEY: &str = "pseudonym_key";
 
+/// The name the linkage secret is stored under (as the server reads it).
+const LINKAGE_SECRET: &str = "linkage_secret";
+
+/// The demo's published linkage secret; a production start refuses it like the demo key.
+pub const DEMO_LINKAGE_SECRET: &[u8] = b"goldthread demo linkage secret - not for production!";
+
 /// The organisations with demo accounts: (short name used in emails, organisation code).
 pub const DEMO_ORGANISATIONS: [(&str, &str); 4] = [
     ("icb", "QMM"),
@@ -59,6 +65,9 @@ pub async fn install(store: &Store) -> Result<(), StoreError> {
     store.put_agreements(&agreements(today)).await?;
     store
         .put_secret(PSEUDONYM_KEY, &hex_encode(DEMO_KEY), true)
+        .await?;
+    store
+        .put_secret(LINKAGE_SECRET, &hex_encode(DEMO_LINKAGE_SECRET), true)
         .await?;
     install_datasets(store, today).await
 }
@@ -437,6 +446,16 @@ async fn install_datasets(store: &Store, today: NaiveDate) -> Result<(), StoreEr
                 e[0]
             ))
         })?;
+        let secret = goldthread_linkage::LinkageSecret::new(DEMO_LINKAGE_SECRET)
+            .expect("the demo linkage secret is long enough");
+        let people: Vec<(i64, &goldthread_domain::sharing::Identity)> =
+            rows.iter().map(|r| (r.line as i64, &r.identity)).collect();
+        let (scheme, encoded) = goldthread_linkage::encode_rows(&secret, &people)
+            .map_err(|e| StoreError::Conflict(format!("demo {} encoding: {e}", kind.as_str())))?;
+        let scheme = serde_json::to_string(&scheme)
+            .map_err(|e| StoreError::Conflict(format!("demo encoding scheme: {e}")))?;
+        let encoded: Vec<(i64, String)> =
+            encoded.into_iter().map(|r| (r.line, r.encoding)).collect();
         let mut shared = Vec::new();
         let mut identities = Vec::new();
         for r in rows {
@@ -461,10 +480,14 @@ async fn install_datasets(store: &Store, today: NaiveDate) -> Result<(), StoreEr
             delete_after: (now + Duration::days(i64::from(a.retention_days))).to_rfc3339(),
         };
         store
-            .put_dataset(
+            .put_dataset_with_encodings(
                 &dataset,
                 &shared,
                 a.retain_identifiers.then_some(identities.as_slice()),
+                Some(goldthread_store::RowEncodings {
+                    scheme: &scheme,
+                    rows: &encoded,
+                }),
             )
             .await?;
         store

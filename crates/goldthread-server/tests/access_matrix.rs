@@ -312,7 +312,105 @@ async fn reads_of(app: &TestApp, action: &str) -> usize {
         .len()
 }
 
+/// Linkage jobs, their pairs and the re-identification of a linked row, for every account and
+/// purpose: a job and its pairs only for those who may read both datasets for the agreement's
+/// purpose; a linked row only for its controller's case workers, for direct care.
+async fn linkage_jobs_pairs_and_reidentification_follow_the_agreement(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let datasets = [
+        dataset("DSA-WW-001", DatasetKind::WaitingList).to_string(),
+        dataset("DSA-WW-001", DatasetKind::HousingRegister).to_string(),
+    ];
+    let body = |purpose: &str| {
+        serde_json::json!({
+            "agreement": agreement("DSA-WW-001").to_string(),
+            "name": "Waiting Well linkage",
+            "purpose": purpose,
+            "datasets": datasets,
+        })
+    };
+    let first = sign_in(&app, &email("analyst", "great-yarmouth")).await;
+    let r = first
+        .post(app.url("/api/v1/linkage-jobs"))
+        .json(&body("direct_care"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    let job: serde_json::Value = r.json().await.unwrap();
+    let cohort = job["cohort"].as_str().unwrap().to_owned();
+    let (_, pairs) = get(
+        &app,
+        &first,
+        &format!("/api/v1/cohorts/{cohort}/pairs?purpose=direct_care"),
+    )
+    .await;
+    let hospital_row = pairs["pairs"][0]["left"]["pseudonym"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let housing_row = pairs["pairs"][0]["right"]["pseudonym"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // Readers of both datasets under DSA-WW-001 (see `allowed_readers`).
+    let both: BTreeSet<String> = [
+        email("analyst", "great-yarmouth"),
+        email("case-worker", "great-yarmouth"),
+        JOINT.to_owned(),
+    ]
+    .into();
+    let before = reads_of(&app, "read.").await + reads_of(&app, "linkage.run").await;
+    let mut attempts = 0;
+    for account in all_demo_emails() {
+        let c = sign_in(&app, &account).await;
+        for purpose in PURPOSES {
+            let may = purpose == "direct_care" && both.contains(&account);
+            let r = c
+                .post(app.url("/api/v1/linkage-jobs"))
+                .json(&body(purpose))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                r.status().as_u16(),
+                if may { 201 } else { 403 },
+                "{account} running a job for {purpose}"
+            );
+            let (s, _) = get(
+                &app,
+                &c,
+                &format!("/api/v1/cohorts/{cohort}/pairs?purpose={purpose}"),
+            )
+            .await;
+            assert_eq!(
+                s,
+                if may { 200 } else { 403 },
+                "{account} reading pairs for {purpose}"
+            );
+            for (row, controller) in [(&hospital_row, "nnuh"), (&housing_row, "great-yarmouth")] {
+                let may = purpose == "direct_care" && account == email("case-worker", controller);
+                let (s, _) = get(
+                    &app,
+                    &c,
+                    &format!("/api/v1/cohorts/{cohort}/people/{row}?purpose={purpose}"),
+                )
+                .await;
+                assert_eq!(
+                    s,
+                    if may { 200 } else { 403 },
+                    "{account} re-identifying a {controller} row for {purpose}"
+                );
+            }
+            attempts += 4;
+        }
+    }
+    let after = reads_of(&app, "read.").await + reads_of(&app, "linkage.run").await;
+    assert_eq!(after - before, attempts, "one audit event per attempt");
+}
+
 on_both_backends!(
+    linkage_jobs_pairs_and_reidentification_follow_the_agreement,
     only_the_reads_the_agreements_allow_succeed,
     only_analysts_of_parties_granted_both_datasets_link_or_read_a_cohort,
     only_the_team_working_a_case_reads_it_and_every_attempt_is_audited,

@@ -49,6 +49,26 @@ pub struct PseudonymisedRow {
     pub fields: BTreeMap<String, String>,
 }
 
+/// Linkage encodings to store with a dataset: the scheme (JSON) and one text per row, by line.
+#[derive(Clone, Copy, Debug)]
+pub struct RowEncodings<'a> {
+    /// How the rows were encoded (no values).
+    pub scheme: &'a str,
+    /// (line, encodings) per row.
+    pub rows: &'a [(i64, String)],
+}
+
+/// A dataset's stored linkage encodings, as a job reads them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredEncodings {
+    /// How the rows were encoded.
+    pub scheme: String,
+    /// (line, pseudonym, encodings) per row, in line order.
+    pub rows: Vec<(i64, String, String)>,
+    /// Rows left out because the person opted out (when asked to).
+    pub opted_out: i64,
+}
+
 /// A linked cohort's description.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Cohort {
@@ -109,6 +129,20 @@ impl Store {
         rows: &[PseudonymisedRow],
         identities: Option<&[(String, Identity)]>,
     ) -> Result<(), StoreError> {
+        self.put_dataset_with_encodings(dataset, rows, identities, None)
+            .await
+    }
+
+    /// Stores a dataset as [`Store::put_dataset`] does, with each row's linkage encodings (the
+    /// scheme they were made under and one opaque text per row, by line), in the same
+    /// transaction.
+    pub async fn put_dataset_with_encodings(
+        &self,
+        dataset: &Dataset,
+        rows: &[PseudonymisedRow],
+        identities: Option<&[(String, Identity)]>,
+        encodings: Option<RowEncodings<'_>>,
+    ) -> Result<(), StoreError> {
         let id = dataset.id.to_string();
         let mut tx = self.pool.begin().await?;
         sqlx::query(
@@ -156,8 +190,82 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
+        if let Some(enc) = encodings {
+            sqlx::query("INSERT INTO dataset_encodings (dataset_id, scheme) VALUES ($1, $2)")
+                .bind(&id)
+                .bind(enc.scheme)
+                .execute(&mut *tx)
+                .await?;
+            for (line, text) in enc.rows {
+                sqlx::query(
+                    "INSERT INTO dataset_row_encodings (dataset_id, line, encoding) VALUES ($1, $2, $3)",
+                )
+                .bind(&id)
+                .bind(line)
+                .bind(text)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
         tx.commit().await?;
         Ok(())
+    }
+
+    /// A dataset's linkage encodings: the scheme and, per row in line order, the line, the row's
+    /// pseudonym and its encodings. With `exclude_opted_out`, opted-out people's rows are left
+    /// out and counted. `None` when the dataset was stored without encodings.
+    pub async fn dataset_encodings(
+        &self,
+        id: DatasetId,
+        exclude_opted_out: bool,
+    ) -> Result<Option<StoredEncodings>, StoreError> {
+        let scheme: Option<String> =
+            sqlx::query_scalar("SELECT scheme FROM dataset_encodings WHERE dataset_id = $1")
+                .bind(id.to_string())
+                .fetch_optional(&self.pool)
+                .await?;
+        let Some(scheme) = scheme else {
+            return Ok(None);
+        };
+        let opted = "EXISTS (SELECT 1 FROM opt_outs o WHERE o.pseudonym = r.pseudonym)";
+        let filter = if exclude_opted_out {
+            format!("AND NOT {opted}")
+        } else {
+            String::new()
+        };
+        let rows = sqlx::query(&format!(
+            "SELECT e.line, r.pseudonym, e.encoding FROM dataset_row_encodings e \
+             JOIN dataset_rows r ON r.dataset_id = e.dataset_id AND r.line = e.line \
+             WHERE e.dataset_id = $1 {filter} ORDER BY e.line"
+        ))
+        .bind(id.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        let rows = rows
+            .iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("line")?,
+                    r.try_get("pseudonym")?,
+                    r.try_get("encoding")?,
+                ))
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let opted_out = if exclude_opted_out {
+            sqlx::query_scalar(&format!(
+                "SELECT COUNT(*) FROM dataset_rows r WHERE r.dataset_id = $1 AND {opted}"
+            ))
+            .bind(id.to_string())
+            .fetch_one(&self.pool)
+            .await?
+        } else {
+            0
+        };
+        Ok(Some(StoredEncodings {
+            scheme,
+            rows,
+            opted_out,
+        }))
     }
 
     /// One dataset's description.
@@ -283,6 +391,9 @@ impl Store {
             let id = d.id.to_string();
             for sql in [
                 "DELETE FROM cohort_members WHERE cohort_id IN (SELECT id FROM cohorts WHERE left_dataset = $1 OR right_dataset = $1)",
+                "DELETE FROM cohort_pairs WHERE cohort_id IN (SELECT id FROM cohorts WHERE left_dataset = $1 OR right_dataset = $1)",
+                "DELETE FROM dataset_row_encodings WHERE dataset_id = $1",
+                "DELETE FROM dataset_encodings WHERE dataset_id = $1",
                 "DELETE FROM cohorts WHERE left_dataset = $1 OR right_dataset = $1",
                 "DELETE FROM identity_partition WHERE dataset_id = $1",
                 "DELETE FROM dataset_rows WHERE dataset_id = $1",

@@ -24,6 +24,7 @@ mod error;
 mod geography;
 mod indicators;
 mod ledger;
+mod linkage;
 mod organisations;
 mod outcomes;
 mod outcomes_history;
@@ -46,11 +47,12 @@ pub use cases::{
     CaseHistory, CaseRecord, CaseReferral, CaseSummary, DashboardRow, NewCase, Recorded,
     StoredEvent, WorklistPage,
 };
-pub use datasets::{Cohort, Dataset, PseudonymisedRow};
+pub use datasets::{Cohort, Dataset, PseudonymisedRow, RowEncodings, StoredEncodings};
 pub use directory::{DirectorySnapshot, PossibleDuplicate, ServiceHits, ServiceQuery};
 pub use error::StoreError;
 pub use indicators::IndicatorImportSummary;
 pub use ledger::{Budget, LedgerCheck, LedgerTransaction, PaymentRequest};
+pub use linkage::{LinkageJob, LinkedRowPair};
 pub use organisations::OrganisationRecord;
 pub use sign_in::OidcFlow;
 pub use outcomes_history::FrameworkChange;

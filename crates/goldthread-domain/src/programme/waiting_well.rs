@@ -61,9 +61,89 @@ impl Prioritised {
     }
 }
 
+/// Words in a housing register's reason that say the home is cold (fuel poverty).
+const COLD_HOME: [&str; 6] = ["cold", "damp", "heating", "fuel", "energy", "mould"];
+/// Words in a housing register's reason that say the home is in disrepair.
+const DISREPAIR: [&str; 6] = ["disrepair", "repair", "hazard", "unsafe", "unfit", "leak"];
+
+/// What the district's own linked records say about one person, read from the shareable fields
+/// of its datasets (housing register, benefits caseload).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DistrictRecord<'a> {
+    /// The housing register's `household_size`, if the person is on it.
+    pub household_size: Option<&'a str>,
+    /// The housing register's `reason`, if the person is on it.
+    pub housing_reason: Option<&'a str>,
+    /// The benefits caseload's `benefit` entries for the person (any means-tested award).
+    pub benefits: Vec<&'a str>,
+}
+
+impl DistrictRecord<'_> {
+    /// The programme's rule from the district's records to risk flags:
+    /// - lives alone: a household of one on the housing register;
+    /// - fuel poverty: the housing reason speaks of a cold home (cold, damp, heating, fuel,
+    ///   energy, mould);
+    /// - disrepair: the housing reason speaks of disrepair (disrepair, repair, hazard, unsafe,
+    ///   unfit, leak);
+    /// - benefits: any award on the benefits caseload.
+    ///
+    /// Each flag is given once, in [`RiskFlag::ALL`] order.
+    pub fn flags(&self) -> Vec<RiskFlag> {
+        let reason = self.housing_reason.unwrap_or("").to_lowercase();
+        let mentions = |words: &[&str]| words.iter().any(|w| reason.contains(w));
+        let mut flags = Vec::new();
+        if self.household_size.map(str::trim) == Some("1") {
+            flags.push(RiskFlag::LivesAlone);
+        }
+        if mentions(&COLD_HOME) {
+            flags.push(RiskFlag::FuelPoverty);
+        }
+        if mentions(&DISREPAIR) {
+            flags.push(RiskFlag::Disrepair);
+        }
+        if !self.benefits.is_empty() {
+            flags.push(RiskFlag::BenefitsFlag);
+        }
+        flags
+    }
+
+    /// The person's place on the outreach worklist: their wait and these flags.
+    pub fn prioritise(&self, weeks_waiting: u32) -> Prioritised {
+        Prioritised {
+            weeks_waiting,
+            flags: self.flags(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_district_records_give_the_flags_the_rule_names() {
+        let alone_cold = DistrictRecord {
+            household_size: Some("1"),
+            housing_reason: Some("Damp and no working heating"),
+            benefits: vec![],
+        };
+        assert_eq!(
+            alone_cold.flags(),
+            vec![RiskFlag::LivesAlone, RiskFlag::FuelPoverty]
+        );
+        let family_disrepair = DistrictRecord {
+            household_size: Some("4"),
+            housing_reason: Some("Landlord will not repair the roof"),
+            benefits: vec!["housing_benefit"],
+        };
+        assert_eq!(
+            family_disrepair.flags(),
+            vec![RiskFlag::Disrepair, RiskFlag::BenefitsFlag]
+        );
+        assert!(DistrictRecord::default().flags().is_empty());
+        // 40 weeks: 22 wait points; alone (20) and cold (15).
+        assert_eq!(alone_cold.prioritise(40).priority(), 22 + 20 + 15);
+    }
 
     #[test]
     fn someone_living_alone_in_a_cold_home_outranks_a_longer_wait_with_no_flags() {

@@ -55,3 +55,8 @@ uuid_id!(
     CohortId,
     "cohort"
 );
+uuid_id!(
+    /// A linkage job run under an agreement.
+    LinkageJobId,
+    "linkage job"
+);

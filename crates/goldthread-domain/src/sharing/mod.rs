@@ -19,7 +19,7 @@ pub use agreement::{
     Agreement, AgreementId, DataTier, FieldGrant, LifecycleError, Party, PartyRole, Status,
 };
 pub use dataset::{read_csv, DatasetKind, Identity, RowError, ValidRow};
-pub use ids::{AccountId, CohortId, DatasetId};
+pub use ids::{AccountId, CohortId, DatasetId, LinkageJobId};
 pub use optout::{Exemption, OptOutKind};
 pub use pseudonym::PseudonymKey;
 pub use purpose::{Article9Condition, LawfulBasis, Purpose};

@@ -120,10 +120,23 @@ pub async fn authorise<T>(
         }
     };
     let allowed = Allowed { grant, each };
-    let (data, counts) = read(&allowed).await?;
+    let result = read(&allowed).await;
     let grant = allowed.grant;
     record.organisation = Some(grant.acting_for.to_string());
     record.outcome = "allowed".into();
+    let (data, counts) = match result {
+        Ok(v) => v,
+        Err(e) => {
+            // Allowed but the read itself failed: still one event, saying so.
+            record.detail = format!(
+                "role {}; the read failed: {}",
+                grant.role.as_str(),
+                e.message
+            );
+            state.store().append_audit(record).await?;
+            return Err(e);
+        }
+    };
     record.detail = format!(
         "role {}; fields {}; returned {}; opt-outs {}",
         grant.role.as_str(),

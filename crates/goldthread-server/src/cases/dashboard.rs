@@ -64,7 +64,57 @@ pub(crate) struct Dashboard {
     /// adaptations only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dfg_timescales: Option<super::adaptations::Timescales>,
+    /// People reached with each need, by district, as a share of those reached there.
+    pub by_need_and_district: Vec<NeedLine>,
     pub disclosure: String,
+}
+
+/// People reached in a district who had one need, after disclosure control.
+#[derive(Debug, Serialize)]
+pub(crate) struct NeedLine {
+    pub need: String,
+    /// GSS code.
+    pub district: String,
+    pub reached: Disclosed,
+    pub with_need: Disclosed,
+    /// In per cent of those reached (withheld with its counts).
+    pub share: Option<f64>,
+}
+
+/// Each need of the programme by district: counts of people with it over those reached.
+async fn needs_by_district(
+    state: &AppState,
+    programme: &Programme,
+    rows: &[DashboardRow],
+    rule: &DisclosureRule,
+) -> Result<Vec<NeedLine>, ApiError> {
+    let reached = tally(rows, |r| {
+        r.district.clone().unwrap_or_else(|| "unknown".into())
+    });
+    let mut out = Vec::new();
+    for need in &programme.needs {
+        for (district, n) in state
+            .store()
+            .needs_by_district(&programme.id, &need.code)
+            .await?
+        {
+            let district = district.unwrap_or_else(|| "unknown".into());
+            let r = reached.get(&district).map_or(0, |t| t.reached);
+            let (rd, nd) = (rule.apply(r), rule.apply(n.max(0) as u64));
+            let share = match (rd.value(), nd.value()) {
+                (Some(_), Some(_)) if r > 0 => Some((n as f64 / r as f64 * 1000.0).round() / 10.0),
+                _ => None,
+            };
+            out.push(NeedLine {
+                need: need.code.clone(),
+                district,
+                reached: rd,
+                with_need: nd,
+                share,
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// A budget's position (money, not people, so not subject to disclosure control).
@@ -148,6 +198,7 @@ async fn build(
         .unwrap_or_default();
     let budgets: Vec<Budget> = state.store().budgets(&programme.id).await?;
     let dfg_timescales = super::adaptations::timescales(state, programme, &rule).await?;
+    let by_need_and_district = needs_by_district(state, programme, &rows, &rule).await?;
     Ok(Dashboard {
         programme: programme.id.to_string(),
         name: programme.name.clone(),
@@ -170,6 +221,7 @@ async fn build(
             })
             .collect(),
         dfg_timescales,
+        by_need_and_district,
         disclosure: format!("{rule:?}"),
     })
 }

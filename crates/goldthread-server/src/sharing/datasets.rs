@@ -15,11 +15,11 @@ use goldthread_domain::sharing::{
     RowError, Status,
 };
 use goldthread_domain::NhsNumber;
-use goldthread_store::{Dataset, PseudonymisedRow};
+use goldthread_store::{Dataset, PseudonymisedRow, RowEncodings};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::secrets::pseudonym_key;
+use super::secrets::{linkage_secret, pseudonym_key};
 use crate::auth::{authorise, deny_and_record, CurrentUser, Intent, ReadCounts};
 use crate::{ApiError, AppState};
 
@@ -344,6 +344,7 @@ async fn upload(
         Err(errors) => return Ok(invalid_rows(&errors)),
     };
     let key = pseudonym_key(store).await?;
+    let (scheme, encodings) = encode_for_linkage(store, &rows).await?;
     let mut shared = Vec::with_capacity(rows.len());
     let mut identities = Vec::new();
     for r in rows {
@@ -372,12 +373,16 @@ async fn upload(
         delete_after,
     };
     store
-        .put_dataset(
+        .put_dataset_with_encodings(
             &dataset,
             &shared,
             agreement
                 .retain_identifiers
                 .then_some(identities.as_slice()),
+            Some(RowEncodings {
+                scheme: &scheme,
+                rows: &encodings,
+            }),
         )
         .await?;
     store
@@ -402,6 +407,44 @@ async fn upload(
         })
         .await?;
     Ok((StatusCode::CREATED, Json(DatasetView::from(&dataset))).into_response())
+}
+
+/// Each row's keyed Bloom-filter encodings, made under the server's linkage secret off the async
+/// executor (it is CPU work): the scheme as JSON and (line, encodings) per row.
+async fn encode_for_linkage(
+    store: &goldthread_store::Store,
+    rows: &[goldthread_domain::sharing::ValidRow],
+) -> Result<(String, Vec<(i64, String)>), ApiError> {
+    let secret = linkage_secret(store).await?;
+    let people: Vec<(i64, goldthread_domain::sharing::Identity)> = rows
+        .iter()
+        .map(|r| (r.line as i64, r.identity.clone()))
+        .collect();
+    let encoded = tokio::task::spawn_blocking(move || {
+        let refs: Vec<(i64, &goldthread_domain::sharing::Identity)> =
+            people.iter().map(|(l, p)| (*l, p)).collect();
+        goldthread_linkage::encode_rows(&secret, &refs)
+    })
+    .await;
+    let failed = |what: String| {
+        tracing::error!(error = %what, "encoding an upload for linkage failed");
+        ApiError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            code: "internal",
+            message: "the server could not encode the upload for linkage; nothing was stored"
+                .into(),
+        }
+    };
+    let (scheme, rows) = match encoded {
+        Ok(Ok(v)) => v,
+        Ok(Err(e)) => return Err(failed(e.to_string())),
+        Err(e) => return Err(failed(e.to_string())),
+    };
+    let scheme = serde_json::to_string(&scheme).map_err(|e| failed(e.to_string()))?;
+    Ok((
+        scheme,
+        rows.into_iter().map(|r| (r.line, r.encoding)).collect(),
+    ))
 }
 
 #[derive(Deserialize)]

@@ -29,7 +29,16 @@ async fn page(State(state): State<AppState>) -> Result<Markup, ApiError> {
     let all = state.store().agreements().await?;
     let shown = in_state(&all, &[Status::Approved, Status::Active]);
     let names = organisation_names(&state).await?;
-    let cohorts = state.store().cohorts().await?;
+    let jobs = state.store().linkage_jobs().await?;
+    let from_jobs: Vec<_> = jobs.iter().filter_map(|j| j.cohort).collect();
+    // Cohorts made by linkage jobs are listed as jobs (which outlive their cohorts).
+    let cohorts: Vec<_> = state
+        .store()
+        .cohorts()
+        .await?
+        .into_iter()
+        .filter(|c| !from_jobs.contains(&c.id))
+        .collect();
     Ok(layout(
         "How your data is used",
         html! {
@@ -48,9 +57,13 @@ async fn page(State(state): State<AppState>) -> Result<Markup, ApiError> {
                         dt { "National data opt-out" } dd { @if a.purpose.is_secondary_use() && a.opt_out_exemption.is_none() { "Respected: people who opted out are removed from health and care data" } @else if a.purpose.is_secondary_use() { "An exemption applies" } @else { "Does not apply to direct care" } }
                     }
                     @let linked: Vec<_> = cohorts.iter().filter(|c| c.agreement == a.id).collect();
-                    @if !linked.is_empty() {
+                    @let runs: Vec<_> = jobs.iter().filter(|j| j.agreement == a.id && j.status == "done").collect();
+                    @if !linked.is_empty() || !runs.is_empty() {
                         h3 { "Linkage work under this agreement" }
-                        ul { @for c in linked { li { (c.name) " (" (c.created_at.get(..10).unwrap_or("")) "): " (published_count(c.member_count)) " people" } } }
+                        ul {
+                            @for j in runs { li { "Linkage job: " (j.name) " (" (j.created_at.get(..10).unwrap_or("")) "), " (j.purpose.replace('_', " ")) ": " (published_count(j.matches)) " records linked" } }
+                            @for c in linked { li { (c.name) " (" (c.created_at.get(..10).unwrap_or("")) "): " (published_count(c.member_count)) " people" } }
+                        }
                     }
                 }
             }

@@ -1,7 +1,8 @@
-//! The per-instance pseudonymisation key, and retention enforcement.
+//! The per-instance pseudonymisation key and linkage secret, and retention enforcement.
 
 use goldthread_domain::audit::AuditRecord;
 use goldthread_domain::sharing::PseudonymKey;
+use goldthread_linkage::LinkageSecret;
 use goldthread_store::{Store, StoreError};
 use rand::RngCore;
 
@@ -25,6 +26,29 @@ pub async fn pseudonym_key(store: &Store) -> Result<PseudonymKey, StoreError> {
     };
     let bytes = hex::decode(value.as_bytes()).map_err(|_| corrupt("not hexadecimal"))?;
     PseudonymKey::new(&bytes).ok_or_else(|| corrupt("key too short"))
+}
+
+/// The name the linkage secret is stored under (hex-encoded).
+pub const LINKAGE_SECRET: &str = "linkage_secret";
+
+/// This instance's linkage secret, which keys the Bloom-filter encodings made at upload:
+/// generated at random on first use, or the published demo one where the demo installed it.
+/// Held by the server only; never logged (its `Debug` is redacted).
+pub async fn linkage_secret(store: &Store) -> Result<LinkageSecret, StoreError> {
+    let (value, _) = store
+        .secret_or_insert(LINKAGE_SECRET, || {
+            let mut bytes = [0u8; 32];
+            rand::rngs::OsRng.fill_bytes(&mut bytes);
+            (hex::encode(bytes), false)
+        })
+        .await?;
+    let corrupt = |reason: &str| StoreError::Corrupt {
+        table: "instance_secrets",
+        key: LINKAGE_SECRET.into(),
+        reason: reason.into(),
+    };
+    let bytes = hex::decode(value.as_bytes()).map_err(|_| corrupt("not hexadecimal"))?;
+    LinkageSecret::new(&bytes).map_err(|_| corrupt("secret too short"))
 }
 
 /// Deletes every dataset past its retention date and records each deletion in the audit trail.
