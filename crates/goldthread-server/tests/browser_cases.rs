@@ -15,10 +15,10 @@ use serde_json::{json, Value};
 
 fn screenshot(name: &str, backend: Backend) -> String {
     format!(
-        "{}/../../target/screenshots/district-direct-{name}-{backend:?}.png",
-        env!("CARGO_MANIFEST_DIR")
+        "{}/../../target/screenshots/district-direct-{name}-{}.png",
+        env!("CARGO_MANIFEST_DIR"),
+        format!("{backend:?}").to_lowercase()
     )
-    .to_lowercase()
 }
 
 async fn case_app(backend: Backend) -> TestApp {
