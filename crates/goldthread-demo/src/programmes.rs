@@ -63,6 +63,7 @@ async fn install_months(store: &Store, months: u32) -> Result<(), StoreError> {
         store.put_programme(&p).await?;
     }
     let today = Utc::now().date_naive();
+    let now = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     ensure_budgets(store, today).await?;
     let (mut cases, mut paid) = (0, 0);
     let mut years_ready = std::collections::BTreeSet::new();
@@ -77,13 +78,8 @@ async fn install_months(store: &Store, months: u32) -> Result<(), StoreError> {
         {
             continue;
         }
-        let mut rng = Rng(0x5eed_0000 ^ u64::from(first.num_days_from_ce() as u32));
-        let (mut histories, mut payments) = (Vec::new(), Vec::new());
-        let days = days_in(first);
-        waiting_well(&mut rng, first, days, &mut histories);
-        district_direct(&mut rng, first, days, &mut histories, &mut payments);
-        adaptations(&mut rng, first, days, &mut histories);
-        social_prescribing(&mut rng, first, days, &mut histories);
+        let (mut histories, mut payments) = month(first);
+        keep_to(&mut histories, &mut payments, &now);
         store.import_case_histories(&histories).await?;
         for (team, p) in &payments {
             if years_ready.insert(budget_id(team, p.paid_on)) {
@@ -104,6 +100,47 @@ async fn install_months(store: &Store, months: u32) -> Result<(), StoreError> {
         "installed programme activity"
     );
     Ok(())
+}
+
+type Payments = Vec<(OrganisationId, PaymentRequest)>;
+
+/// One month's generated activity, from the month's own seed.
+fn month(first: NaiveDate) -> (Vec<CaseHistory>, Payments) {
+    let mut rng = Rng(0x5eed_0000 ^ u64::from(first.num_days_from_ce() as u32));
+    let (mut histories, mut payments) = (Vec::new(), Vec::new());
+    let days = days_in(first);
+    waiting_well(&mut rng, first, days, &mut histories);
+    district_direct(&mut rng, first, days, &mut histories, &mut payments);
+    adaptations(&mut rng, first, days, &mut histories);
+    social_prescribing(&mut rng, first, days, &mut histories);
+    (histories, payments)
+}
+
+/// Cuts generated activity at `now` (RFC 3339, UTC, milliseconds): a follow-up that would
+/// fall after it has not happened yet, so its case stays open where it had got to, and a
+/// patient not yet home has no discharge. Events are in time order, so what is kept is a
+/// prefix the case rules already allowed.
+fn keep_to(histories: &mut [CaseHistory], payments: &mut Payments, now: &str) {
+    let today = now.get(..10).unwrap_or(now);
+    for h in histories.iter_mut() {
+        h.events.retain(|(at, _, _)| at.as_str() <= now);
+        let closed_home = h.events.last().is_some_and(|(_, _, e)| {
+            matches!(
+                e,
+                CaseEvent::Closed {
+                    outcome: Outcome::DischargedHome,
+                    ..
+                }
+            )
+        });
+        if !closed_home
+            || h.discharged_on
+                .is_some_and(|d| d.to_string().as_str() > today)
+        {
+            h.discharged_on = None;
+        }
+    }
+    payments.retain(|(_, p)| p.paid_on.to_string().as_str() <= today);
 }
 
 fn month_start(today: NaiveDate, months_back: u32) -> NaiveDate {
@@ -496,5 +533,36 @@ fn social_prescribing(rng: &mut Rng, first: NaiveDate, days: u32, out: &mut Vec<
             events,
             discharged_on: None,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_never_records_activity_after_now() {
+        // The first morning of a month: the month before has follow-ups that would spill over.
+        let now = "2026-03-01T08:30:00.000Z";
+        let (mut histories, mut payments) = month(NaiveDate::from_ymd_opt(2026, 2, 1).unwrap());
+        let later = |h: &CaseHistory| h.events.iter().any(|(at, _, _)| at.as_str() > now);
+        assert!(
+            histories.iter().any(later),
+            "the generator does run past the month"
+        );
+        keep_to(&mut histories, &mut payments, now);
+        assert!(!histories.iter().any(later));
+        let today = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        assert!(histories
+            .iter()
+            .all(|h| h.discharged_on.is_none_or(|d| d <= today)));
+        assert!(payments.iter().all(|(_, p)| p.paid_on <= today));
+        assert!(
+            histories.iter().any(|h| h
+                .events
+                .last()
+                .is_some_and(|(_, _, e)| !matches!(e, CaseEvent::Closed { .. }))),
+            "cut-off cases stay open"
+        );
     }
 }

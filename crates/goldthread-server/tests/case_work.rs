@@ -687,6 +687,61 @@ async fn a_dfg_is_recorded_checked_and_measured_in_working_days(backend: Backend
     assert!(page.contains("against the guidance"));
 }
 
+async fn someone_not_reached_is_sent_a_we_tried_to_reach_you_letter_once(backend: Backend) {
+    let app = case_app(backend).await;
+    let officer = sign_in(&app, &email("case-worker", "great-yarmouth")).await;
+    one_case(&app, "waiting-well", "WW-LETTER-1").await;
+    let ww = app
+        .store
+        .programme(&ProgrammeId::parse("waiting-well").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let attempts = ww.service_levels.max_contact_attempts;
+    for _ in 0..attempts {
+        let (s, e) = post_json(
+            &app,
+            &officer,
+            "/api/v1/cases/WW-LETTER-1/events",
+            &serde_json::json!({"event": "contact", "channel": "phone", "result": "no_answer"}),
+        )
+        .await;
+        assert_eq!(s, 200, "{e}");
+    }
+    let (_, page) = get_text(&app, &officer, "/cases/WW-LETTER-1").await;
+    assert!(page.contains("Letters due"), "{page}");
+    let letter_path = "/cases/WW-LETTER-1/letters/tried-to-reach";
+    assert!(page.contains(letter_path));
+    let (s, letter) = get_text(&app, &officer, letter_path).await;
+    assert_eq!(s, 200);
+    assert!(letter.contains("Dear Arthur Jones,"));
+    assert!(letter.contains(&format!("tried to contact you {attempts} times")));
+    assert!(letter.contains("Great Yarmouth Borough Council"));
+    assert!(letter.contains("quote WW-LETTER-1"));
+    let csrf = csrf_in(&letter);
+    let r = officer
+        .post(app.url(letter_path))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, page) = get_text(&app, &officer, "/cases/WW-LETTER-1").await;
+    assert!(
+        !page.contains("Letters due"),
+        "a letter sent is not due again"
+    );
+    assert!(
+        page.contains("Letter sent: We tried to reach you"),
+        "the log shows it"
+    );
+    let (s, _) = get_text(&app, &officer, "/cases/WW-LETTER-1/letters/no-such-letter").await;
+    assert_eq!(s, 404);
+    let county = sign_in(&app, &email("case-worker", "norfolk-cc")).await;
+    let (s, _) = get_text(&app, &county, letter_path).await;
+    assert_eq!(s, 403, "only the team working the case sees its letters");
+}
+
 on_both_backends!(
     a_long_worklist_comes_a_page_at_a_time_by_priority_then_due_date,
     worklist_paging_is_checked_and_other_teams_are_refused,
@@ -696,4 +751,5 @@ on_both_backends!(
     a_council_defines_a_cost_of_living_navigator_and_can_pay_from_it,
     a_programme_definition_is_refused_naming_every_field_at_fault,
     a_dfg_is_recorded_checked_and_measured_in_working_days,
+    someone_not_reached_is_sent_a_we_tried_to_reach_you_letter_once,
 );

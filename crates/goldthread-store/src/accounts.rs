@@ -51,6 +51,38 @@ pub struct NewAccount {
 }
 
 const ACCOUNT_COLUMNS: &str = "a.id, a.email, a.display_name, a.is_demo";
+/// An account's roles joined onto it (`LEFT JOIN account_roles r`): one row per role, nulls
+/// for an account without any.
+const ROLE_COLUMNS: &str = "r.organisation_id AS role_organisation, r.role AS role_name";
+
+/// An account from the rows of a query joining its roles ([`ROLE_COLUMNS`]).
+fn account_with_roles(rows: &[AnyRow]) -> Result<Account, StoreError> {
+    let first = rows
+        .first()
+        .ok_or_else(|| StoreError::Conflict("no account rows".into()))?;
+    let key: String = first.try_get("id")?;
+    let bad = |e: goldthread_domain::ParseIdError| StoreError::corrupt("accounts", &key, e);
+    let mut roles = Vec::with_capacity(rows.len());
+    for row in rows {
+        let (Some(org), Some(role)) = (
+            row.try_get::<Option<String>, _>("role_organisation")?,
+            row.try_get::<Option<String>, _>("role_name")?,
+        ) else {
+            continue;
+        };
+        roles.push(RoleGrant {
+            organisation: OrganisationId::parse(&org).map_err(bad)?,
+            role: Role::parse(&role).map_err(bad)?,
+        });
+    }
+    Ok(Account {
+        id: AccountId::parse(&key).map_err(bad)?,
+        email: first.try_get("email")?,
+        display_name: first.try_get("display_name")?,
+        is_demo: first.try_get::<i64, _>("is_demo")? != 0,
+        roles,
+    })
+}
 
 impl Store {
     /// Creates an account with its roles, in one transaction. Emails are unique (case-folded).
@@ -266,22 +298,22 @@ impl Store {
         Ok(())
     }
 
-    /// The account and CSRF token of an unexpired session.
+    /// The account and CSRF token of an unexpired session. One query: the account's roles
+    /// come in the same round trip, since every signed-in request asks this.
     pub async fn session(&self, token_hash: &str) -> Result<Option<(Account, String)>, StoreError> {
         let sql = format!(
-            "SELECT {ACCOUNT_COLUMNS}, s.csrf_token FROM sessions s \
-             JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = $1 AND s.expires_at > $2"
+            "SELECT {ACCOUNT_COLUMNS}, s.csrf_token, {ROLE_COLUMNS} FROM sessions s \
+             JOIN accounts a ON a.id = s.account_id \
+             LEFT JOIN account_roles r ON r.account_id = a.id \
+             WHERE s.token_hash = $1 AND s.expires_at > $2 ORDER BY r.organisation_id, r.role"
         );
-        let row = sqlx::query(&sql)
+        let rows = sqlx::query(&sql)
             .bind(token_hash)
             .bind(now())
-            .fetch_optional(&self.pool)
+            .fetch_all(&self.pool)
             .await?;
-        match row {
-            Some(r) => Ok(Some((
-                self.account_from_row(&r).await?,
-                r.try_get("csrf_token")?,
-            ))),
+        match rows.first() {
+            Some(r) => Ok(Some((account_with_roles(&rows)?, r.try_get("csrf_token")?))),
             None => Ok(None),
         }
     }
@@ -318,21 +350,23 @@ impl Store {
         Ok(())
     }
 
-    /// The account an unexpired API token belongs to.
+    /// The account an unexpired API token belongs to, with its roles, in one query.
     pub async fn api_token_account(&self, token_hash: &str) -> Result<Option<Account>, StoreError> {
         let sql = format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM api_tokens t JOIN accounts a ON a.id = t.account_id \
-             WHERE t.token_hash = $1 AND t.expires_at > $2"
+            "SELECT {ACCOUNT_COLUMNS}, {ROLE_COLUMNS} FROM api_tokens t \
+             JOIN accounts a ON a.id = t.account_id \
+             LEFT JOIN account_roles r ON r.account_id = a.id \
+             WHERE t.token_hash = $1 AND t.expires_at > $2 ORDER BY r.organisation_id, r.role"
         );
-        let row = sqlx::query(&sql)
+        let rows = sqlx::query(&sql)
             .bind(token_hash)
             .bind(now())
-            .fetch_optional(&self.pool)
+            .fetch_all(&self.pool)
             .await?;
-        match row {
-            Some(r) => Ok(Some(self.account_from_row(&r).await?)),
-            None => Ok(None),
+        if rows.is_empty() {
+            return Ok(None);
         }
+        account_with_roles(&rows).map(Some)
     }
 
     /// An instance secret and whether it is a published demo one; if none is stored yet,

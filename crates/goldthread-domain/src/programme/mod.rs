@@ -14,6 +14,7 @@ pub mod catalogue;
 pub mod define;
 pub mod district_direct;
 pub mod eligibility;
+pub mod letters;
 pub mod referral;
 pub mod social_prescribing;
 pub mod waiting_well;

@@ -7,6 +7,7 @@ mod adaptations;
 mod api;
 mod dashboard;
 mod forms;
+mod letters;
 mod pages;
 mod programme_form;
 mod referral_form;
@@ -47,6 +48,10 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/cases/{key}/events", post(forms::record_event))
         .route("/cases/{key}/payments", post(forms::pay))
         .route("/cases/{key}/discharge", post(forms::discharge))
+        .route(
+            "/cases/{key}/letters/{code}",
+            get(letters::page).post(letters::sent),
+        )
         .route(
             "/programmes/new",
             get(programme_form::page).post(programme_form::submit),

@@ -167,6 +167,7 @@ pub(crate) fn render_case(
                     dt { "Needs" } dd { (record.status.needs.join(", ")) }
                 }
             }
+            (super::letters::section(record, programme))
             @if open { (super::forms::actions(caller, record, programme, balance)) }
             @if !payments.is_empty() {
                 h2 { "Payments" }
