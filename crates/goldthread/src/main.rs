@@ -52,6 +52,12 @@ enum Command {
     /// Check programme budget ledgers.
     #[command(subcommand)]
     Ledger(commands::ledger::LedgerCommand),
+    /// Import and export the service directory as Open Referral UK JSON.
+    #[command(subcommand)]
+    Directory(commands::directory::DirectoryCommand),
+    /// Import and export organisations as CSV.
+    #[command(subcommand)]
+    Organisations(commands::organisations::OrganisationsCommand),
 }
 
 fn main() -> std::process::ExitCode {
@@ -67,6 +73,8 @@ fn main() -> std::process::ExitCode {
         Command::Account(cmd) => commands::account::run(cmd),
         Command::Indicators(cmd) => commands::indicators::run(cmd),
         Command::Ledger(cmd) => commands::ledger::run(cmd),
+        Command::Directory(cmd) => commands::directory::run(cmd),
+        Command::Organisations(cmd) => commands::organisations::run(cmd),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -3,10 +3,12 @@
 pub mod account;
 pub mod audit;
 pub mod demo;
+pub mod directory;
 pub mod geography;
 pub mod indicators;
 pub mod ledger;
 pub mod link;
+pub mod organisations;
 pub mod serve;
 pub mod stats;
 
