@@ -9,6 +9,7 @@
 
 pub mod organisations_csv;
 pub mod oruk;
+pub mod oruk_import;
 mod schedule;
 
 use std::fmt;

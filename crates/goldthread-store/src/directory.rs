@@ -2,6 +2,7 @@
 //! full-text search over a GIN index, SQLite FTS5), the duplication finder and the review queue.
 
 use chrono::NaiveDate;
+use goldthread_domain::directory::oruk_import::DirectoryImport;
 use goldthread_domain::directory::{Service, ServiceId, TaxonomyTerm, TermId};
 use goldthread_domain::organisation::OrganisationId;
 use goldthread_domain::GssCode;
@@ -165,19 +166,7 @@ impl Store {
     pub async fn put_taxonomy(&self, terms: &[TaxonomyTerm]) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         for t in terms {
-            sqlx::query(
-                "INSERT INTO taxonomy_terms (id, code, name, description, parent_id) \
-                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET code = excluded.code, \
-                 name = excluded.name, description = excluded.description, \
-                 parent_id = excluded.parent_id",
-            )
-            .bind(t.id.to_string())
-            .bind(t.code.as_str())
-            .bind(t.name.as_str())
-            .bind(t.description.as_str())
-            .bind(t.parent.map(|p| p.to_string()))
-            .execute(&mut *tx)
-            .await?;
+            write_term(&mut tx, t).await?;
         }
         bump_directory_version(&mut tx).await?;
         tx.commit().await?;
@@ -217,60 +206,31 @@ impl Store {
         let terms = self.taxonomy_terms().await?;
         let mut tx = self.pool.begin().await?;
         for s in services {
-            let record = serde_json::to_string(s)
-                .map_err(|e| StoreError::Conflict(format!("service {}: {e}", s.id)))?;
-            let id = s.id.to_string();
-            // Deleting first (children cascade) keeps the index tables in step with the record.
-            sqlx::query("DELETE FROM service_terms WHERE service_id = $1")
-                .bind(&id)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("DELETE FROM service_area_codes WHERE service_id = $1")
-                .bind(&id)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query(
-                "INSERT INTO services (id, organisation_id, name, description, search_text, \
-                 status, last_verified, last_updated, record) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO UPDATE SET \
-                 organisation_id = excluded.organisation_id, name = excluded.name, \
-                 description = excluded.description, search_text = excluded.search_text, \
-                 status = excluded.status, last_verified = excluded.last_verified, \
-                 last_updated = excluded.last_updated, record = excluded.record",
-            )
-            .bind(&id)
-            .bind(s.organisation.to_string())
-            .bind(s.name.as_str())
-            .bind(s.description.as_str())
-            .bind(search_text(s, &terms))
-            .bind(s.status.as_str())
-            .bind(s.last_verified.map(|d| d.to_string()))
-            .bind(
-                s.last_updated
-                    .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-            )
-            .bind(record)
-            .execute(&mut *tx)
-            .await?;
-            for t in &s.terms {
-                sqlx::query("INSERT INTO service_terms (service_id, term_id) VALUES ($1, $2)")
-                    .bind(&id)
-                    .bind(t.to_string())
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            let mut codes: Vec<&GssCode> = s.areas.iter().filter_map(|a| a.gss.as_ref()).collect();
-            codes.sort();
-            codes.dedup();
-            for c in codes {
-                sqlx::query(
-                    "INSERT INTO service_area_codes (service_id, gss_code) VALUES ($1, $2)",
-                )
-                .bind(&id)
-                .bind(c.as_str())
-                .execute(&mut *tx)
-                .await?;
-            }
+            write_service(&mut tx, s, &terms).await?;
+        }
+        bump_directory_version(&mut tx).await?;
+        tx.commit().await?;
+        self.note_directory_write();
+        Ok(())
+    }
+
+    /// Imports an Open Referral UK file's contents in one transaction: organisations (an
+    /// existing one keeps its kind), taxonomy terms, then services. Nothing is written unless
+    /// everything is.
+    pub async fn import_directory(&self, import: &DirectoryImport) -> Result<(), StoreError> {
+        let mut terms = self.taxonomy_terms().await?;
+        terms.retain(|t| !import.terms.iter().any(|n| n.id == t.id));
+        terms.extend(import.terms.iter().cloned());
+        let at = crate::now();
+        let mut tx = self.pool.begin().await?;
+        for r in &import.organisations {
+            crate::organisations::upsert_keeping_kind(&mut tx, r, &at).await?;
+        }
+        for t in &import.terms {
+            write_term(&mut tx, t).await?;
+        }
+        for s in &import.services {
+            write_service(&mut tx, s, &terms).await?;
         }
         bump_directory_version(&mut tx).await?;
         tx.commit().await?;
@@ -439,6 +399,87 @@ impl Store {
         .await?;
         rows.iter().map(|r| decode(r)).collect()
     }
+}
+
+async fn write_term(tx: &mut Transaction<'_, Any>, t: &TaxonomyTerm) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO taxonomy_terms (id, code, name, description, parent_id) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET code = excluded.code, \
+         name = excluded.name, description = excluded.description, \
+         parent_id = excluded.parent_id",
+    )
+    .bind(t.id.to_string())
+    .bind(t.code.as_str())
+    .bind(t.name.as_str())
+    .bind(t.description.as_str())
+    .bind(t.parent.map(|p| p.to_string()))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Writes one service whole: its record, search columns and index tables.
+async fn write_service(
+    tx: &mut Transaction<'_, Any>,
+    s: &Service,
+    terms: &[TaxonomyTerm],
+) -> Result<(), StoreError> {
+    let record = serde_json::to_string(s)
+        .map_err(|e| StoreError::Conflict(format!("service {}: {e}", s.id)))?;
+    let id = s.id.to_string();
+    // Deleting first keeps the index tables in step with the record.
+    sqlx::query("DELETE FROM service_terms WHERE service_id = $1")
+        .bind(&id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM service_area_codes WHERE service_id = $1")
+        .bind(&id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO services (id, organisation_id, name, description, search_text, \
+         status, last_verified, last_updated, record) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO UPDATE SET \
+         organisation_id = excluded.organisation_id, name = excluded.name, \
+         description = excluded.description, search_text = excluded.search_text, \
+         status = excluded.status, last_verified = excluded.last_verified, \
+         last_updated = excluded.last_updated, record = excluded.record",
+    )
+    .bind(&id)
+    .bind(s.organisation.to_string())
+    .bind(s.name.as_str())
+    .bind(s.description.as_str())
+    .bind(search_text(s, terms))
+    .bind(s.status.as_str())
+    .bind(s.last_verified.map(|d| d.to_string()))
+    .bind(
+        s.last_updated
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+    )
+    .bind(record)
+    .execute(&mut **tx)
+    .await?;
+    let mut term_ids = s.terms.clone();
+    term_ids.sort();
+    term_ids.dedup();
+    for t in term_ids {
+        sqlx::query("INSERT INTO service_terms (service_id, term_id) VALUES ($1, $2)")
+            .bind(&id)
+            .bind(t.to_string())
+            .execute(&mut **tx)
+            .await?;
+    }
+    let mut codes: Vec<&GssCode> = s.areas.iter().filter_map(|a| a.gss.as_ref()).collect();
+    codes.sort();
+    codes.dedup();
+    for c in codes {
+        sqlx::query("INSERT INTO service_area_codes (service_id, gss_code) VALUES ($1, $2)")
+            .bind(&id)
+            .bind(c.as_str())
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
 }
 
 fn bind_all<'q>(

@@ -60,6 +60,40 @@ async fn upsert(
     Ok(())
 }
 
+/// Creates an organisation or updates its name, codes and profile, leaving an existing one's
+/// kind as it is (for sources such as Open Referral UK that have no kinds).
+pub(crate) async fn upsert_keeping_kind(
+    tx: &mut Transaction<'_, Any>,
+    (o, p): &OrganisationRecord,
+    at: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO organisations (id, name, kind, ods_code, gss_code, description, website, \
+         email, phone, companies_house, charity_number, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) \
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, \
+         ods_code = excluded.ods_code, gss_code = excluded.gss_code, \
+         description = excluded.description, website = excluded.website, email = excluded.email, \
+         companies_house = excluded.companies_house, \
+         charity_number = excluded.charity_number, updated_at = excluded.updated_at",
+    )
+    .bind(o.id.to_string())
+    .bind(o.name.as_str())
+    .bind(o.kind.as_str())
+    .bind(o.ods_code.as_ref().map(OdsCode::to_string))
+    .bind(o.gss_code.as_ref().map(GssCode::to_string))
+    .bind(p.description.as_str())
+    .bind(p.website.as_deref())
+    .bind(p.email.as_deref())
+    .bind(p.phone.as_deref())
+    .bind(p.companies_house.as_deref())
+    .bind(p.charity_number.as_deref())
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 impl Store {
     /// Every organisation with its profile, by name.
     pub async fn organisation_records(&self) -> Result<Vec<OrganisationRecord>, StoreError> {

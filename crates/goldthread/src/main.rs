@@ -58,6 +58,12 @@ enum Command {
     /// Reports: the outcomes board report as a PDF.
     #[command(subcommand)]
     Report(commands::report::ReportCommand),
+    /// Import and export the service directory as Open Referral UK JSON.
+    #[command(subcommand)]
+    Directory(commands::directory::DirectoryCommand),
+    /// Import and export organisations as CSV.
+    #[command(subcommand)]
+    Organisations(commands::organisations::OrganisationsCommand),
 }
 
 fn main() -> std::process::ExitCode {
@@ -75,6 +81,8 @@ fn main() -> std::process::ExitCode {
         Command::Ledger(cmd) => commands::ledger::run(cmd),
         Command::Agreements(cmd) => commands::agreements::run(cmd),
         Command::Report(cmd) => commands::report::run(cmd),
+        Command::Directory(cmd) => commands::directory::run(cmd),
+        Command::Organisations(cmd) => commands::organisations::run(cmd),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -4,11 +4,13 @@ pub mod account;
 pub mod agreements;
 pub mod audit;
 pub mod demo;
+pub mod directory;
 pub mod geography;
 pub mod indicators;
 pub mod ledger;
 pub mod link;
 pub mod report;
+pub mod organisations;
 pub mod serve;
 pub mod stats;
 
