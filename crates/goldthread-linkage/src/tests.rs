@@ -122,8 +122,9 @@ fn council_records_without_an_nhs_number_link_to_the_waiting_list_and_no_one_els
         .iter()
         .map(|p| (p.left_line, p.right_line))
         .collect();
-    // Files this small train a rough model (the engine warns): ask for 80% precision and 40%
-    // recall, far above what chance would give among 300 by 150 records.
+    // Files this small train a rough model (the engine warns): ask for 80% precision and half
+    // the true pairs, far above chance among 300 by 150 records (quality at real volumes is
+    // the engine's own benchmark's business).
     let right = found.iter().filter(|p| truth.contains(p)).count();
     assert!(
         right * 10 >= found.len() * 8,
@@ -131,8 +132,8 @@ fn council_records_without_an_nhs_number_link_to_the_waiting_list_and_no_one_els
         found.len()
     );
     assert!(
-        right * 10 >= truth.len() * 4,
-        "at least 40% of the {} true pairs found: {right}",
+        right * 2 >= truth.len(),
+        "at least half of the {} true pairs found: {right}",
         truth.len()
     );
     assert!(out

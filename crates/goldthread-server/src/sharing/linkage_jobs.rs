@@ -6,6 +6,8 @@
 //! for the organisation that controls that record only, and is authorised and audited the same
 //! way. Jobs (never people) appear on the public register of data uses.
 
+use std::collections::{HashMap, HashSet};
+
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -224,12 +226,19 @@ pub(crate) async fn run_job(
                     .rows
                     .iter()
                     .map(|(line, p, _)| (*line, p.clone()))
-                    .collect::<std::collections::HashMap<i64, String>>(),
+                    .collect::<HashMap<i64, String>>(),
             );
             views.push(engine_view(d, stored)?);
         }
-        let [lv, rv]: [EncodedDataset; 2] = views.try_into().expect("two datasets");
+        let [mut lv, mut rv]: [EncodedDataset; 2] = views.try_into().expect("two datasets");
         let rows = [lv.rows.len() as i64, rv.rows.len() as i64];
+        // Deterministic pass first: rows with equal keyed pseudonyms (same NHS number, or same
+        // names and date of birth) are the same person; the engine links the rest.
+        let exact = exact_pairs(&pseudonyms[0], &pseudonyms[1]);
+        let (done_l, done_r): (HashSet<i64>, HashSet<i64>) =
+            exact.iter().map(|(l, r)| (*l, *r)).unzip();
+        lv.rows.retain(|r| !done_l.contains(&r.line));
+        rv.rows.retain(|r| !done_r.contains(&r.line));
         let outcome =
             tokio::task::spawn_blocking(move || goldthread_linkage::link(&lv, &rv, threshold))
                 .await
@@ -262,9 +271,13 @@ pub(crate) async fn run_job(
                 return Err(unprocessable("linkage_failed", e.to_string()));
             }
         };
-        let linked: Vec<LinkedRowPair> = outcome
-            .pairs
-            .iter()
+        let certain = exact.iter().map(|(l, r)| goldthread_linkage::LinkedPair {
+            left_line: *l,
+            right_line: *r,
+            probability: 1.0,
+        });
+        let linked: Vec<LinkedRowPair> = certain
+            .chain(outcome.pairs.iter().copied())
             .filter_map(|p| {
                 Some(LinkedRowPair {
                     left_line: p.left_line,
@@ -288,11 +301,16 @@ pub(crate) async fn run_job(
         job.candidate_pairs = outcome.candidate_pairs as i64;
         job.matches = linked.len() as i64;
         job.cohort = Some(cohort.id);
-        job.detail = if outcome.warnings.is_empty() {
-            "linked on the rows' keyed Bloom-filter encodings".into()
-        } else {
-            format!("engine warnings: {}", outcome.warnings.join("; "))
-        };
+        job.detail = format!(
+            "{} pairs with equal keyed pseudonyms; {} more from the rows' keyed Bloom-filter encodings{}",
+            exact.len(),
+            outcome.pairs.len(),
+            if outcome.warnings.is_empty() {
+                String::new()
+            } else {
+                format!("; engine warnings: {}", outcome.warnings.join("; "))
+            }
+        );
         store
             .record_linkage_job(&job, Some((&cohort, &linked)))
             .await?;
@@ -303,6 +321,24 @@ pub(crate) async fn run_job(
         Ok((job, counts))
     })
     .await
+}
+
+/// Pairs of lines whose rows carry the same keyed pseudonym, one-to-one in line order.
+fn exact_pairs(left: &HashMap<i64, String>, right: &HashMap<i64, String>) -> Vec<(i64, i64)> {
+    let mut by_pseudonym: HashMap<&str, Vec<i64>> = HashMap::new();
+    for (line, p) in right {
+        by_pseudonym.entry(p.as_str()).or_default().push(*line);
+    }
+    for lines in by_pseudonym.values_mut() {
+        lines.sort_unstable();
+        lines.reverse();
+    }
+    let mut lefts: Vec<(&i64, &String)> = left.iter().collect();
+    lefts.sort();
+    lefts
+        .into_iter()
+        .filter_map(|(l, p)| Some((*l, by_pseudonym.get_mut(p.as_str())?.pop()?)))
+        .collect()
 }
 
 async fn run_api(
@@ -467,18 +503,34 @@ async fn reidentify(
         let (cohort, datasets) = load_cohort(&state, &id).await?;
         let purpose = parse_purpose(q.purpose.as_deref())?;
         let (pairs, _) = state.store().cohort_pairs(cohort.id, false).await?;
-        // The side the row is on decides whose record it is.
-        let side = if pairs.iter().any(|p| p.right_pseudonym == pseudonym) {
-            1
-        } else if pairs.iter().any(|p| p.left_pseudonym == pseudonym) {
-            0
-        } else {
-            return Err(ApiError::forbidden(
-                "no one with that pseudonym is in this cohort",
-            ));
-        };
-        let [l, r] = datasets;
-        Ok(([l, r].into_iter().nth(side).expect("two sides"), purpose))
+        // The side the row is on decides whose record it is. A person linked on equal
+        // pseudonyms is on both sides: each controller re-identifies its own record, so the
+        // side held by one of the caller's own organisations is the one asked for.
+        let sides: Vec<Dataset> = datasets
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| {
+                pairs.iter().any(|p| {
+                    let on = if *i == 0 {
+                        &p.left_pseudonym
+                    } else {
+                        &p.right_pseudonym
+                    };
+                    *on == pseudonym
+                })
+            })
+            .map(|(_, d)| d)
+            .collect();
+        let own = sides.iter().position(|d| {
+            user.roles()
+                .iter()
+                .any(|g| g.organisation == d.organisation)
+        });
+        let d = sides
+            .into_iter()
+            .nth(own.unwrap_or(0))
+            .ok_or_else(|| ApiError::forbidden("no one with that pseudonym is in this cohort"))?;
+        Ok((d, purpose))
     }
     .await;
     let (dataset, purpose) = match found {
