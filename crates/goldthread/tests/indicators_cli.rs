@@ -38,16 +38,12 @@ fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
+/// A stored value: area, period, count, denominator, value.
+type StoredValue = (String, String, Option<f64>, Option<f64>, Option<f64>);
+
 /// What the database holds for an indicator: its definition version and its values as
 /// (area, period, count, denominator, value).
-fn stored(
-    url: &str,
-    code: &str,
-    areas: &[&str],
-) -> (
-    Option<u32>,
-    Vec<(String, String, Option<f64>, Option<f64>, Option<f64>)>,
-) {
+fn stored(url: &str, code: &str, areas: &[&str]) -> (Option<u32>, Vec<StoredValue>) {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let store = Store::connect(url).await.unwrap();
