@@ -579,7 +579,7 @@ async fn reidentify(
 /// `GET /linkage-jobs`: the jobs the user can see, and a form to run one over datasets of an
 /// agreement their organisation is party to.
 async fn page(State(state): State<AppState>, user: CurrentUser) -> Result<Markup, ApiError> {
-    Ok(render(&state, &user, None).await?)
+    render(&state, &user, None).await
 }
 
 async fn render(

@@ -270,7 +270,7 @@ async fn build(
             subject_name: format!("{} {}", who.given_name, who.family_name),
             nhs_number: who.nhs_number,
             pseudonym: Some(pseudonym),
-            district: team_gss.clone(),
+            district: team_gss,
             source: "linkage_job".into(),
             referrer: None,
             ward: None,
