@@ -126,12 +126,14 @@ fn path_data(area: &Area, p: &Projection) -> String {
 impl SvgMap<'_> {
     /// The map as an `<svg>` element, ready to place inline in a page.
     pub fn render(&self) -> String {
-        let first: Vec<&Area> = self
+        // The view fits every shape drawn, in every layer, so none is clipped (a council split
+        // between ICBs reaches beyond the ICB's own outline).
+        let drawn: Vec<&Area> = self
             .layers
-            .first()
-            .map(|l| l.shapes.iter().map(|s| s.area).collect())
-            .unwrap_or_default();
-        let (proj, height) = Projection::fit(&first, self.width);
+            .iter()
+            .flat_map(|l| l.shapes.iter().map(|s| s.area))
+            .collect();
+        let (proj, height) = Projection::fit(&drawn, self.width);
         let id = escape(&self.id);
         let mut out = format!(
             "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"map\" id=\"{id}\" \
@@ -233,7 +235,11 @@ mod tests {
         assert_eq!(svg.matches("<path").count(), 2);
         assert!(svg.contains("fill=\"#111\"") && svg.contains("fill=\"#222\""));
         assert!(svg.contains("aria-label=\"label &amp; more\""));
-        // Every coordinate lies within the view box.
+        assert_inside_the_view(&svg);
+    }
+
+    /// Asserts every path coordinate lies within the SVG's view box.
+    fn assert_inside_the_view(svg: &str) {
         let vb = svg.split("viewBox=\"0 0 ").nth(1).unwrap();
         let mut dims = vb.split('"').next().unwrap().split(' ');
         let (w, h): (f64, f64) = (
@@ -251,6 +257,25 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn shapes_in_later_layers_reaching_beyond_the_first_are_not_clipped() {
+        let (outline, wider) = (square("ICB", 0.0), square("SPLIT", 0.5));
+        let shape = |area| Shape {
+            area,
+            fill: "#111".into(),
+            label: "x".into(),
+            href: None,
+        };
+        let mut m = map(vec![shape(&outline)]);
+        m.layers.push(Layer {
+            shapes: vec![shape(&wider)],
+            stroke: "#000".into(),
+            stroke_width: 1.0,
+            decorative: false,
+        });
+        assert_inside_the_view(&m.render());
     }
 
     #[test]

@@ -447,7 +447,7 @@ fn attributes(
         };
         let path = join(&p, "taxonomy_term");
         let id = r.uuid(term, &path, "id").map(TermId);
-        let parent = r.parsed(term, &path, "parent_id", |s| TermId::parse(s));
+        let parent = r.parsed(term, &path, "parent_id", TermId::parse);
         let (Some(id), Some(name)) = (id, r.required(term, &path, "name")) else {
             continue;
         };

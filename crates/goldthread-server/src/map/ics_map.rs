@@ -74,8 +74,8 @@ pub(crate) fn ics_map(geo: &ReferenceGeography, icb: &GssCode, system_name: &str
         });
     }
     let mut layers = Vec::new();
-    // The ICB's own area first: the view is fitted to it, and a council only partly inside
-    // shows its whole shape, faded by the ICB outline drawn over it.
+    // The ICB's own area first, under everything; the view fits every drawn shape, so a
+    // council only partly inside (East Suffolk) shows whole, with the ICB outline over it.
     if let Some(area) = icb_area {
         layers.push(Layer {
             shapes: vec![Shape {
