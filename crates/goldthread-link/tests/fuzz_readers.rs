@@ -80,8 +80,8 @@ proptest! {
         prop_assert_eq!(table.header(), &names[1..]);
         for (r, row) in rows.iter().enumerate() {
             prop_assert_eq!(table.id(r), format!("r{r}"));
-            for c in 0..width {
-                prop_assert_eq!(table.cell(r, c), row[c].trim());
+            for (c, value) in row[..width].iter().enumerate() {
+                prop_assert_eq!(table.cell(r, c), value.trim());
             }
         }
     }
