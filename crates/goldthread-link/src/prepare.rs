@@ -124,26 +124,271 @@ impl Prepared {
     }
 
     fn build(spec: &LinkSpec, tables: &[&Table]) -> Result<Self> {
+        let mut builder = PrepareBuilder::new(spec, tables.len())?;
+        for t in tables {
+            builder.start_file(t.header())?;
+            builder.add_chunk(t)?;
+        }
+        builder.finish()
+    }
+}
+
+/// The raw cells of one field, interned as records stream in: each
+/// distinct raw value is held once and records keep its 4-byte number.
+struct RawField {
+    spec: FieldSpec,
+    index: FxHashMap<Box<str>, u32>,
+    raw_of_record: Vec<u32>,
+    /// Column indices of the field in the file being read.
+    cols: Vec<usize>,
+}
+
+impl RawField {
+    fn intern_chunk(&mut self, chunk: &Table) {
+        let mut joined = String::new();
+        // Address components stay apart so they can be compared one by one;
+        // other multi-column fields are joined with a space.
+        let sep = if self.spec.kind == FieldKind::Address {
+            COMPONENT
+        } else {
+            ' '
+        };
+        self.raw_of_record.reserve(chunk.len());
+        for i in 0..chunk.len() {
+            let cell: &str = if self.cols.len() == 1 {
+                chunk.cell(i, self.cols[0])
+            } else {
+                joined.clear();
+                for (k, &c) in self.cols.iter().enumerate() {
+                    if k > 0 {
+                        joined.push(sep);
+                    }
+                    joined.push_str(chunk.cell(i, c).trim());
+                }
+                &joined
+            };
+            let id = match self.index.get(cell) {
+                Some(&id) => id,
+                None => {
+                    let id = self.index.len() as u32;
+                    self.index.insert(cell.into(), id);
+                    id
+                }
+            };
+            self.raw_of_record.push(id);
+        }
+    }
+
+    /// Cleans each distinct raw value once and makes the entries.
+    fn finish(self, aliases: &AliasTable) -> PreparedField {
+        let f = self.spec;
+        let mut raw_values: Vec<Box<str>> = vec![Box::default(); self.index.len()];
+        for (k, v) in self.index {
+            raw_values[v as usize] = k;
+        }
+        let cleaned: Vec<String> = raw_values
+            .par_iter()
+            .with_min_len(1024)
+            .map(|r| clean_cell(&f, r))
+            .collect();
+        drop(raw_values);
+        let mut entry_index: FxHashMap<&str, u32> = FxHashMap::default();
+        let mut entry_texts: Vec<&str> = Vec::new();
+        let raw_to_entry: Vec<u32> = cleaned
+            .iter()
+            .map(|c| {
+                if c.is_empty() {
+                    return MISSING;
+                }
+                *entry_index.entry(c.as_str()).or_insert_with(|| {
+                    entry_texts.push(c.as_str());
+                    (entry_texts.len() - 1) as u32
+                })
+            })
+            .collect();
+        drop(entry_index);
+        let entries: Vec<Entry> = entry_texts
+            .par_iter()
+            .with_min_len(1024)
+            .map(|t| make_entry(&f, t, aliases))
+            .collect();
+        drop(entry_texts);
+        drop(cleaned);
+        let mut values = self.raw_of_record;
+        for v in values.iter_mut() {
+            *v = raw_to_entry[*v as usize];
+        }
+        let frequency = frequencies(&values, entries.len());
+        PreparedField {
+            compared: f.is_compared(),
+            spec: f,
+            encoded: false,
+            entries,
+            frequency,
+            values,
+        }
+    }
+}
+
+/// Builds [`Prepared`] from files read in chunks, so that no file is ever
+/// held whole: each chunk's cells are interned per field (each distinct raw
+/// value kept once) and then dropped; `finish` cleans each distinct value
+/// once.
+///
+/// ```
+/// use goldthread_link::{prepare::PrepareBuilder, LinkSpec, Table};
+///
+/// let header = ["given_name", "surname", "dob"];
+/// let cols: Vec<String> = header.iter().map(|s| s.to_string()).collect();
+/// let spec = LinkSpec::infer(&cols, None).unwrap();
+/// let mut b = PrepareBuilder::new(&spec, 2).unwrap();
+/// b.start_file(&cols).unwrap();
+/// b.add_chunk(&Table::from_rows(&header, vec![("a1", vec!["Ann", "Lee", "1970-01-02"])])).unwrap();
+/// b.start_file(&cols).unwrap();
+/// b.add_chunk(&Table::from_rows(&header, vec![("b1", vec!["Anne", "Lee", "1970-01-02"])])).unwrap();
+/// let prep = b.finish().unwrap();
+/// assert_eq!((prep.n_left, prep.len()), (1, 2));
+/// ```
+pub struct PrepareBuilder {
+    aliases: AliasTable,
+    fields: Vec<RawField>,
+    ids: Column,
+    files: usize,
+    started: usize,
+    n_left: usize,
+}
+
+impl std::fmt::Debug for PrepareBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PrepareBuilder")
+            .field("records", &self.ids.len())
+            .finish()
+    }
+}
+
+impl PrepareBuilder {
+    /// A builder for `files` files: 1 to deduplicate, 2 to link.
+    pub fn new(spec: &LinkSpec, files: usize) -> Result<Self> {
         spec.validate()?;
         let mut aliases = AliasTable::built_in();
         for g in &spec.aliases {
             aliases.add_group(g.iter().map(|s| s.as_str()));
         }
-        let mut ids = Column::default();
-        for t in tables {
-            for i in 0..t.len() {
-                ids.push(t.id(i));
-            }
+        Ok(PrepareBuilder {
+            aliases,
+            fields: spec
+                .fields
+                .iter()
+                .map(|f| RawField {
+                    spec: f.clone(),
+                    index: FxHashMap::default(),
+                    raw_of_record: Vec::new(),
+                    cols: Vec::new(),
+                })
+                .collect(),
+            ids: Column::default(),
+            files,
+            started: 0,
+            n_left: 0,
+        })
+    }
+
+    /// Starts the next file, whose columns (the id column excluded) are `header`.
+    pub fn start_file(&mut self, header: &[String]) -> Result<()> {
+        if self.started == self.files {
+            return Err(LinkError::Spec(format!(
+                "more than {} input files given",
+                self.files
+            )));
         }
-        let fields = spec
+        if self.started == 1 {
+            self.n_left = self.ids.len();
+        }
+        let which = if self.files == 1 {
+            "input"
+        } else if self.started == 0 {
+            "left input"
+        } else {
+            "right input"
+        };
+        self.started += 1;
+        for f in &mut self.fields {
+            f.cols = f
+                .spec
+                .columns
+                .iter()
+                .map(|c| {
+                    header
+                        .iter()
+                        .position(|h| h.eq_ignore_ascii_case(c))
+                        .ok_or_else(|| {
+                            LinkError::Spec(format!(
+                                "field '{}': column '{c}' not found in the {which} (columns: {})",
+                                f.spec.name,
+                                header.join(", ")
+                            ))
+                        })
+                })
+                .collect::<Result<_>>()?;
+        }
+        Ok(())
+    }
+
+    /// Adds a chunk of records of the current file (its columns as given to
+    /// [`start_file`](Self::start_file)).
+    pub fn add_chunk(&mut self, chunk: &Table) -> Result<()> {
+        if self.started == 0 {
+            return Err(LinkError::Spec("add_chunk before start_file".into()));
+        }
+        if self.ids.len() + chunk.len() >= MISSING as usize {
+            return Err(LinkError::Spec(format!(
+                "too many records (at most {} in one run)",
+                MISSING - 1
+            )));
+        }
+        for i in 0..chunk.len() {
+            self.ids.push(chunk.id(i));
+        }
+        self.fields
+            .par_iter_mut()
+            .for_each(|f| f.intern_chunk(chunk));
+        Ok(())
+    }
+
+    /// Records added so far.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// True when no record has been added.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// Cleans every distinct value once and returns the prepared records.
+    pub fn finish(self) -> Result<Prepared> {
+        if self.started != self.files {
+            return Err(LinkError::Spec(format!(
+                "{} input files expected, {} given",
+                self.files, self.started
+            )));
+        }
+        let n_left = if self.files == 1 {
+            self.ids.len()
+        } else {
+            self.n_left
+        };
+        let aliases = self.aliases;
+        // One field at a time (each in parallel inside) keeps the peak low.
+        let fields: Vec<PreparedField> = self
             .fields
-            .par_iter()
-            .map(|f| prepare_field(f, tables, &aliases))
-            .collect::<Result<Vec<_>>>()?;
+            .into_iter()
+            .map(|f| f.finish(&aliases))
+            .collect();
         let name_pair = name_pair(&fields);
         Ok(Prepared {
-            n_left: tables[0].len(),
-            ids,
+            n_left,
+            ids: self.ids,
             fields,
             aliases,
             given_block_keys: None,
@@ -196,112 +441,6 @@ impl Prepared {
         let (lg, ls) = (keep(lg), keep(ls));
         (lg > 1 || ls > 1).then_some((lg, ls))
     }
-}
-
-/// Resolves the column indices of a field in each table.
-fn column_indices(f: &FieldSpec, tables: &[&Table]) -> Result<Vec<Vec<usize>>> {
-    tables
-        .iter()
-        .enumerate()
-        .map(|(side, t)| {
-            f.columns
-                .iter()
-                .map(|c| {
-                    t.column_index(c).ok_or_else(|| {
-                        let which = if tables.len() == 1 {
-                            "input"
-                        } else if side == 0 {
-                            "left input"
-                        } else {
-                            "right input"
-                        };
-                        LinkError::Spec(format!(
-                            "field '{}': column '{c}' not found in the {which} (columns: {})",
-                            f.name,
-                            t.header().join(", ")
-                        ))
-                    })
-                })
-                .collect()
-        })
-        .collect()
-}
-
-fn prepare_field(f: &FieldSpec, tables: &[&Table], aliases: &AliasTable) -> Result<PreparedField> {
-    let cols = column_indices(f, tables)?;
-    // First intern raw cells so each distinct raw value is cleaned once.
-    let mut raw_index: FxHashMap<String, u32> = FxHashMap::default();
-    let mut raw_values: Vec<String> = Vec::new();
-    let total: usize = tables.iter().map(|t| t.len()).sum();
-    let mut raw_of_record: Vec<u32> = Vec::with_capacity(total);
-    let mut joined = String::new();
-    for (t, cols) in tables.iter().zip(&cols) {
-        for i in 0..t.len() {
-            let cell: &str = if cols.len() == 1 {
-                t.cell(i, cols[0])
-            } else {
-                // Address components stay apart so they can be compared one by one;
-                // other multi-column fields are joined with a space.
-                let sep = if f.kind == FieldKind::Address {
-                    COMPONENT
-                } else {
-                    ' '
-                };
-                joined.clear();
-                for (k, &c) in cols.iter().enumerate() {
-                    if k > 0 {
-                        joined.push(sep);
-                    }
-                    joined.push_str(t.cell(i, c).trim());
-                }
-                &joined
-            };
-            let id = match raw_index.get(cell) {
-                Some(&id) => id,
-                None => {
-                    let id = raw_values.len() as u32;
-                    raw_index.insert(cell.to_string(), id);
-                    raw_values.push(cell.to_string());
-                    id
-                }
-            };
-            raw_of_record.push(id);
-        }
-    }
-    drop(raw_index);
-    let cleaned: Vec<String> = raw_values.par_iter().map(|r| clean_cell(f, r)).collect();
-    drop(raw_values);
-    let mut entry_index: FxHashMap<&str, u32> = FxHashMap::default();
-    let mut entry_texts: Vec<&str> = Vec::new();
-    let raw_to_entry: Vec<u32> = cleaned
-        .iter()
-        .map(|c| {
-            if c.is_empty() {
-                return MISSING;
-            }
-            *entry_index.entry(c.as_str()).or_insert_with(|| {
-                entry_texts.push(c.as_str());
-                (entry_texts.len() - 1) as u32
-            })
-        })
-        .collect();
-    let entries: Vec<Entry> = entry_texts
-        .par_iter()
-        .map(|t| make_entry(f, t, aliases))
-        .collect();
-    let values: Vec<u32> = raw_of_record
-        .iter()
-        .map(|&r| raw_to_entry[r as usize])
-        .collect();
-    let frequency = frequencies(&values, entries.len());
-    Ok(PreparedField {
-        spec: f.clone(),
-        encoded: false,
-        entries,
-        frequency,
-        values,
-        compared: f.is_compared(),
-    })
 }
 
 /// Share of non-missing records holding each entry.

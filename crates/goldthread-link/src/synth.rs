@@ -313,22 +313,92 @@ fn row(seed: u64, stream: u64, i: u64, p: &Person, households: u64, strength: f6
 
 /// Generates the two files and their true pairs.
 pub fn generate(opts: &SynthOptions) -> SynthOutput {
+    let columns: Vec<String> = COLUMNS.iter().map(|s| s.to_string()).collect();
+    let mut out = SynthOutput {
+        left: Table::new(columns.clone()),
+        right: Table::new(columns),
+        truth: Vec::new(),
+    };
+    generate_chunks(opts, usize::MAX, &mut |chunk| {
+        let dest = match chunk.side {
+            Side::Left => &mut out.left,
+            Side::Right => &mut out.right,
+        };
+        for i in 0..chunk.rows.len() {
+            let cells: Vec<&str> = (0..COLUMNS.len()).map(|c| chunk.rows.cell(i, c)).collect();
+            dest.push_row(chunk.rows.id(i), &cells);
+        }
+        out.truth.extend(chunk.truth.iter().cloned());
+    });
+    out
+}
+
+/// Which file a chunk belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// The left file.
+    Left,
+    /// The right file.
+    Right,
+}
+
+/// A chunk of generated records.
+#[derive(Debug)]
+pub struct Chunk {
+    /// The file the rows belong to (all left chunks come first).
+    pub side: Side,
+    /// The rows, with [`COLUMNS`].
+    pub rows: Table,
+    /// True pairs (left id, right id) whose right record is in this chunk.
+    pub truth: Vec<(String, String)>,
+}
+
+/// Generates the files in chunks of at most `chunk_rows` records, left
+/// file first, handing each chunk to `sink`: only one chunk is held at a
+/// time, so ten million records per file need little memory. Gives the
+/// same records as [`generate`].
+pub fn generate_chunks(opts: &SynthOptions, chunk_rows: usize, sink: &mut dyn FnMut(&Chunk)) {
     let n = opts.n as u64;
     let seed = opts.seed;
     let households = (2 * n / 5).max(1);
-    let left_rows: Vec<Vec<String>> = (0..n)
-        .into_par_iter()
-        .map(|i| {
-            row(
-                seed,
-                10,
-                i,
-                &person(seed, i, n, households),
-                households,
-                opts.corruption * 0.3,
-            )
-        })
-        .collect();
+    let step = chunk_rows.max(1) as u64;
+    let columns: Vec<String> = COLUMNS.iter().map(|s| s.to_string()).collect();
+    let mut chunk = Chunk {
+        side: Side::Left,
+        rows: Table::new(columns),
+        truth: Vec::new(),
+    };
+    let push = |rows: &mut Table, prefix: char, from: u64, generated: Vec<Vec<String>>| {
+        let mut id = String::new();
+        for (k, r) in generated.iter().enumerate() {
+            use std::fmt::Write as _;
+            id.clear();
+            let _ = write!(id, "{prefix}{}", from + k as u64);
+            let cells: Vec<&str> = r.iter().map(|s| s.as_str()).collect();
+            rows.push_row(&id, &cells);
+        }
+    };
+    let mut from = 0;
+    while from < n {
+        let to = (from + step).min(n);
+        let generated: Vec<Vec<String>> = (from..to)
+            .into_par_iter()
+            .map(|i| {
+                row(
+                    seed,
+                    10,
+                    i,
+                    &person(seed, i, n, households),
+                    households,
+                    opts.corruption * 0.3,
+                )
+            })
+            .collect();
+        chunk.rows.clear();
+        push(&mut chunk.rows, 'L', from, generated);
+        sink(&chunk);
+        from = to;
+    }
     // Right file: copies of a share of left people, then new people; shuffled.
     let mut picker = rng_for(seed, 5, 0);
     let shared = ((opts.overlap.clamp(0.0, 1.0)) * n as f64).round() as u64;
@@ -338,36 +408,33 @@ pub fn generate(opts: &SynthOptions) -> SynthOutput {
     let mut sources: Vec<u64> = left_pick;
     sources.extend(n..n + (n - shared));
     sources.shuffle(&mut picker);
-    let right_rows: Vec<Vec<String>> = sources
-        .par_iter()
-        .enumerate()
-        .map(|(k, &src)| {
-            row(
-                seed,
-                20,
-                k as u64,
-                &person(seed, src, n, households),
-                households,
-                opts.corruption,
-            )
-        })
-        .collect();
-    let mut left = Table::new(COLUMNS.iter().map(|s| s.to_string()).collect());
-    for (i, r) in left_rows.iter().enumerate() {
-        let cells: Vec<&str> = r.iter().map(|s| s.as_str()).collect();
-        left.push_row(&format!("L{i}"), &cells);
+    chunk.side = Side::Right;
+    let mut from = 0;
+    while from < n {
+        let to = (from + step).min(n);
+        let generated: Vec<Vec<String>> = (from..to)
+            .into_par_iter()
+            .map(|k| {
+                let src = sources[k as usize];
+                row(
+                    seed,
+                    20,
+                    k,
+                    &person(seed, src, n, households),
+                    households,
+                    opts.corruption,
+                )
+            })
+            .collect();
+        chunk.rows.clear();
+        push(&mut chunk.rows, 'R', from, generated);
+        chunk.truth = (from..to)
+            .filter(|&k| sources[k as usize] < n)
+            .map(|k| (format!("L{}", sources[k as usize]), format!("R{k}")))
+            .collect();
+        sink(&chunk);
+        from = to;
     }
-    let mut right = Table::new(COLUMNS.iter().map(|s| s.to_string()).collect());
-    let mut truth = Vec::with_capacity(shared as usize);
-    for (k, r) in right_rows.iter().enumerate() {
-        let cells: Vec<&str> = r.iter().map(|s| s.as_str()).collect();
-        let id = format!("R{k}");
-        right.push_row(&id, &cells);
-        if sources[k] < n {
-            truth.push((format!("L{}", sources[k]), id));
-        }
-    }
-    SynthOutput { left, right, truth }
 }
 
 #[cfg(test)]
@@ -388,6 +455,25 @@ mod tests {
         assert_eq!(a.right.len(), 500);
         assert_eq!(a.truth.len(), 150);
         assert_eq!(a.truth, b.truth);
+        // Chunked generation gives the same records.
+        let mut right = Vec::new();
+        let mut truth = Vec::new();
+        generate_chunks(&o, 64, &mut |c| {
+            if c.side == Side::Right {
+                for i in 0..c.rows.len() {
+                    right.push((c.rows.id(i).to_string(), c.rows.cell(i, 0).to_string()));
+                }
+                truth.extend(c.truth.iter().cloned());
+            }
+        });
+        assert_eq!(truth, a.truth);
+        assert_eq!(right.len(), 500);
+        for (i, (id, given)) in right.iter().enumerate() {
+            assert_eq!(
+                (id.as_str(), given.as_str()),
+                (a.right.id(i), a.right.cell(i, 0))
+            );
+        }
         for i in 0..500 {
             for c in 0..COLUMNS.len() {
                 assert_eq!(a.right.cell(i, c), b.right.cell(i, c));

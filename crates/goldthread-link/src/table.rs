@@ -26,6 +26,12 @@ impl Column {
         self.ends.len()
     }
 
+    /// Removes every cell, keeping the buffers for reuse.
+    pub fn clear(&mut self) {
+        self.data.clear();
+        self.ends.clear();
+    }
+
     /// True when the column holds no cells.
     pub fn is_empty(&self) -> bool {
         self.ends.is_empty()
@@ -83,6 +89,12 @@ impl Table {
         for (c, col) in self.columns.iter_mut().enumerate() {
             col.push(cells.get(c).copied().unwrap_or(""));
         }
+    }
+
+    /// Removes every row, keeping the columns and their buffers.
+    pub fn clear(&mut self) {
+        self.ids.clear();
+        self.columns.iter_mut().for_each(Column::clear);
     }
 
     /// Column names, the id column excluded.

@@ -101,7 +101,7 @@ fn readers_and_pipeline_survive_random_input() {
             let _ = run(&spec, &prep, &opts);
         }
         let _ = read_encoded_from(Cursor::new(&bytes), "fuzz");
-        let mut enc = b"#goldthread-link-encoded v1\n#bits 64\n".to_vec();
+        let mut enc = b"#goldthread-link-encoded v2\n#bits 64\n".to_vec();
         enc.extend_from_slice(&bytes);
         let _ = read_encoded_from(Cursor::new(&enc), "fuzz");
     }

@@ -60,6 +60,12 @@ impl Caller {
         t
     }
 
+    /// Whether they are a case worker in this organisation (for choices offered on forms;
+    /// reads still go through `authorise`).
+    pub fn works_in(&self, team: OrganisationId) -> bool {
+        self.user.holds(Role::CaseWorker, team)
+    }
+
     /// Ok when they are a case worker anywhere, otherwise a 403.
     pub fn require_case_worker(&self) -> Result<Vec<OrganisationId>, ApiError> {
         self.user.require_any(Role::CaseWorker)

@@ -9,7 +9,8 @@ use anyhow::{bail, Context};
 use clap::{Args, Subcommand};
 use goldthread_link::bloom::{encode, EncodeOptions, Secret};
 use goldthread_link::io::{self as lio, IdColumn, ReadReport};
-use goldthread_link::synth::{generate, SynthOptions};
+use goldthread_link::prepare::PrepareBuilder;
+use goldthread_link::synth::{generate_chunks, Side, SynthOptions, COLUMNS};
 use goldthread_link::{
     clusters, evaluate, households, link_incremental, LinkOptions, LinkOutput, LinkSpec, Model,
     Prepared, Scorer, Table,
@@ -295,16 +296,43 @@ fn read_spec(path: &Path) -> anyhow::Result<LinkSpec> {
 /// Reads a record file, reporting skipped rows.
 fn read_table(path: &Path, id: &IdColumn, skip: bool) -> anyhow::Result<(Table, ReadReport)> {
     let (t, report) = lio::read_records(path, id, skip)?;
+    print_read(path, &report);
+    Ok((t, report))
+}
+
+/// Reads the header of the first input, settles the specification (given or
+/// inferred and printed), then streams every input into the preparation in
+/// chunks: no input is ever held whole.
+fn stream_prepare(
+    input: &InputArgs,
+    files: &[&Path],
+    clock: &mut Clock,
+) -> anyhow::Result<(LinkSpec, Prepared)> {
+    let given = input.spec.as_deref().map(read_spec).transpose()?;
+    let id = id_choice(input, given.as_ref());
+    let (header, id_column) = lio::read_header(files[0], &id)?;
+    let spec = resolve_spec(input, &header, id_column.as_deref())?;
+    let mut builder = PrepareBuilder::new(&spec, files.len())?;
+    for f in files {
+        let report = lio::read_into(f, &id, input.skip_bad_rows, &mut builder)?;
+        print_read(f, &report);
+    }
+    clock.lap("read");
+    let prep = builder.finish()?;
+    clock.lap("prepare");
+    Ok((spec, prep))
+}
+
+fn print_read(path: &Path, report: &ReadReport) {
     println!(
         "read {}: {} records{}",
         path.display(),
         report.rows,
-        skipped_note(&report)
+        skipped_note(report)
     );
     for b in &report.bad_rows {
         println!("  skipped {}: {b}", path.display());
     }
-    Ok((t, report))
 }
 
 fn skipped_note(r: &ReadReport) -> String {
@@ -458,15 +486,7 @@ fn prepare_pair(a: &PairsArgs, clock: &mut Clock) -> anyhow::Result<(LinkSpec, P
         clock.lap("prepare");
         return Ok((left.spec.clone(), prep));
     }
-    let given = a.input.spec.as_deref().map(read_spec).transpose()?;
-    let id = id_choice(&a.input, given.as_ref());
-    let (left, lr) = read_table(&a.left, &id, a.input.skip_bad_rows)?;
-    let (right, _) = read_table(&a.right, &id, a.input.skip_bad_rows)?;
-    clock.lap("read");
-    let spec = resolve_spec(&a.input, left.header(), lr.id_column.as_deref())?;
-    let prep = Prepared::link(&spec, &left, &right)?;
-    clock.lap("prepare");
-    Ok((spec, prep))
+    stream_prepare(&a.input, &[&a.left, &a.right], clock)
 }
 
 fn pairs(a: PairsArgs) -> anyhow::Result<()> {
@@ -509,19 +529,11 @@ fn dedupe(a: DedupeArgs) -> anyhow::Result<()> {
             enc.ids.len()
         );
         let prep = Prepared::from_encoded(&enc, None)?;
+        clock.lap("read and prepare");
         (enc.spec.clone(), prep)
     } else {
-        let given = a.input.spec.as_deref().map(read_spec).transpose()?;
-        let (table, report) = read_table(
-            &a.file,
-            &id_choice(&a.input, given.as_ref()),
-            a.input.skip_bad_rows,
-        )?;
-        let spec = resolve_spec(&a.input, table.header(), report.id_column.as_deref())?;
-        let prep = Prepared::dedupe(&spec, &table)?;
-        (spec, prep)
+        stream_prepare(&a.input, &[&a.file], &mut clock)?
     };
-    clock.lap("read and prepare");
     let opts = link_options(&a.score, false, &prep)?;
     let out = goldthread_link::run(&spec, &prep, &opts)?;
     clock.extend(&out.timings);
@@ -558,20 +570,12 @@ fn encode_file(a: EncodeArgs) -> anyhow::Result<()> {
     let bytes = std::fs::read(&a.secret_file)
         .with_context(|| format!("reading {}", a.secret_file.display()))?;
     let secret = Secret::new(&bytes).with_context(|| format!("{}", a.secret_file.display()))?;
-    let given = a.input.spec.as_deref().map(read_spec).transpose()?;
-    let (table, report) = read_table(
-        &a.file,
-        &id_choice(&a.input, given.as_ref()),
-        a.input.skip_bad_rows,
-    )?;
-    let spec = resolve_spec(&a.input, table.header(), report.id_column.as_deref())?;
     if a.input.spec.is_none() {
         println!(
             "note: every partner must encode with the same specification; pass it with --spec"
         );
     }
-    clock.lap("read");
-    let prep = Prepared::dedupe(&spec, &table)?;
+    let (spec, prep) = stream_prepare(&a.input, &[&a.file], &mut clock)?;
     let enc = encode(
         &spec,
         &prep,
@@ -582,29 +586,16 @@ fn encode_file(a: EncodeArgs) -> anyhow::Result<()> {
         },
     )?;
     clock.lap("encode");
-    lio::write_encoded(lio::create(&a.out)?, &enc)
-        .with_context(|| format!("writing {}", a.out.display()))?;
+    lio::write_encoded_to(&a.out, &enc)?;
     clock.lap("write");
     println!(
         "encoded {} records (key fingerprint {}) to {}",
-        enc.ids.len(),
+        enc.len(),
         enc.fingerprint,
         a.out.display()
     );
     clock.print();
     Ok(())
-}
-
-fn write_table(path: &Path, t: &Table) -> anyhow::Result<()> {
-    let mut names = vec!["id"];
-    names.extend(t.header().iter().map(|h| h.as_str()));
-    let mut columns = vec![(0..t.len())
-        .map(|i| t.id(i).to_string())
-        .collect::<Vec<_>>()];
-    for c in 0..t.header().len() {
-        columns.push((0..t.len()).map(|i| t.cell(i, c).to_string()).collect());
-    }
-    Ok(lio::write_text_columns(path, &names, columns)?)
 }
 
 fn synth(a: SynthArgs) -> anyhow::Result<()> {
@@ -613,28 +604,55 @@ fn synth(a: SynthArgs) -> anyhow::Result<()> {
         bail!("--overlap must be between 0 and 1");
     }
     std::fs::create_dir_all(&a.out).with_context(|| format!("creating {}", a.out.display()))?;
-    let s = generate(&SynthOptions {
-        n: a.n,
-        seed: a.seed,
-        overlap: a.overlap,
-        corruption: a.corruption,
-    });
-    clock.lap("generate");
     let ext = if a.parquet { "parquet" } else { "csv" };
-    write_table(&a.out.join(format!("left.{ext}")), &s.left)?;
-    write_table(&a.out.join(format!("right.{ext}")), &s.right)?;
-    let (l, r): (Vec<String>, Vec<String>) = s.truth.iter().cloned().unzip();
-    lio::write_text_columns(
-        &a.out.join("truth.csv"),
-        &["left_id", "right_id"],
-        vec![l, r],
-    )?;
-    clock.lap("write");
+    let mut names = vec!["id"];
+    names.extend(COLUMNS);
+    let mut left = lio::ColumnWriter::create(&a.out.join(format!("left.{ext}")), &names)?;
+    let mut right = lio::ColumnWriter::create(&a.out.join(format!("right.{ext}")), &names)?;
+    let mut truth = lio::ColumnWriter::create(&a.out.join("truth.csv"), &["left_id", "right_id"])?;
+    let (mut n_left, mut n_right, mut n_truth) = (0, 0, 0);
+    let mut failed = None;
+    // Chunks are written as they are generated: memory stays small at any size.
+    generate_chunks(
+        &SynthOptions {
+            n: a.n,
+            seed: a.seed,
+            overlap: a.overlap,
+            corruption: a.corruption,
+        },
+        lio::CHUNK_ROWS,
+        &mut |chunk| {
+            if failed.is_some() {
+                return;
+            }
+            let written = match chunk.side {
+                Side::Left => {
+                    n_left += chunk.rows.len();
+                    left.write_table(&chunk.rows)
+                }
+                Side::Right => {
+                    n_right += chunk.rows.len();
+                    n_truth += chunk.truth.len();
+                    let (l, r): (Vec<String>, Vec<String>) = chunk.truth.iter().cloned().unzip();
+                    right
+                        .write_table(&chunk.rows)
+                        .and_then(|_| truth.write(vec![l, r]))
+                }
+            };
+            if let Err(e) = written {
+                failed = Some(e);
+            }
+        },
+    );
+    if let Some(e) = failed {
+        return Err(e.into());
+    }
+    left.finish()?;
+    right.finish()?;
+    truth.finish()?;
+    clock.lap("generate and write");
     println!(
-        "wrote {} left, {} right records and {} true pairs to {}",
-        s.left.len(),
-        s.right.len(),
-        s.truth.len(),
+        "wrote {n_left} left, {n_right} right records and {n_truth} true pairs to {}",
         a.out.display()
     );
     clock.print();
@@ -726,14 +744,7 @@ fn incremental(a: IncrementalArgs) -> anyhow::Result<()> {
 }
 
 fn household_groups(a: HouseholdArgs) -> anyhow::Result<()> {
-    let given = a.input.spec.as_deref().map(read_spec).transpose()?;
-    let (table, report) = read_table(
-        &a.file,
-        &id_choice(&a.input, given.as_ref()),
-        a.input.skip_bad_rows,
-    )?;
-    let spec = resolve_spec(&a.input, table.header(), report.id_column.as_deref())?;
-    let prep = Prepared::dedupe(&spec, &table)?;
+    let (_, prep) = stream_prepare(&a.input, &[&a.file], &mut Clock::new())?;
     let groups = households(&prep);
     let ids = (0..prep.len() as u32)
         .map(|i| prep.id(i).to_string())
