@@ -54,8 +54,8 @@ pub use indicators::IndicatorImportSummary;
 pub use ledger::{Budget, LedgerCheck, LedgerTransaction, PaymentRequest};
 pub use linkage::{LinkageJob, LinkedRowPair};
 pub use organisations::OrganisationRecord;
-pub use sign_in::OidcFlow;
 pub use outcomes_history::FrameworkChange;
+pub use sign_in::OidcFlow;
 
 /// Which database engine a store runs on.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

@@ -9,8 +9,8 @@ pub mod geography;
 pub mod indicators;
 pub mod ledger;
 pub mod link;
-pub mod report;
 pub mod organisations;
+pub mod report;
 pub mod serve;
 pub mod stats;
 
