@@ -11,7 +11,9 @@
 
 use base64::Engine as _;
 use goldthread_domain::sharing::Identity;
-use goldthread_link::bloom::{encode, EncodeOptions, Encoded, Secret};
+use goldthread_link::bloom::{encode, EncodeOptions, Encoded, EncodedField, Secret};
+use goldthread_link::prepare::MISSING;
+use goldthread_link::table::Column;
 use goldthread_link::{run, LinkOptions, LinkSpec, Prepared, Table};
 use serde::{Deserialize, Serialize};
 
@@ -176,10 +178,10 @@ pub fn encode_rows(
         .enumerate()
         .map(|(i, (line, _))| {
             let f = enc
-                .filters
+                .fields
                 .iter()
                 .map(|field| {
-                    field[i].as_ref().map(|words| {
+                    field.get(i).map(|words| {
                         let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
                         b64.encode(bytes)
                     })
@@ -209,8 +211,12 @@ fn decode(d: &EncodedDataset) -> Result<Encoded, LinkageError> {
         .iter()
         .map(|r| r.refine_with.len() + 1)
         .collect();
-    let mut filters: Vec<Vec<Option<Box<[u64]>>>> =
-        vec![Vec::with_capacity(d.rows.len()); n_fields];
+    let mut fields: Vec<EncodedField> = (0..n_fields)
+        .map(|_| EncodedField {
+            filters: Vec::new(),
+            values: Vec::with_capacity(d.rows.len()),
+        })
+        .collect();
     let mut block_keys: Vec<Vec<Vec<u64>>> = levels
         .iter()
         .map(|&n| vec![Vec::with_capacity(d.rows.len()); n])
@@ -228,7 +234,7 @@ fn decode(d: &EncodedDataset) -> Result<Encoded, LinkageError> {
         {
             return Err(bad("it does not fit its scheme's fields and rules".into()));
         }
-        for (field, cell) in filters.iter_mut().zip(wire.f) {
+        for (field, cell) in fields.iter_mut().zip(wire.f) {
             let words = cell
                 .map(|text| {
                     let bytes = b64.decode(text).map_err(|e| bad(e.to_string()))?;
@@ -241,7 +247,16 @@ fn decode(d: &EncodedDataset) -> Result<Encoded, LinkageError> {
                         .collect::<Box<[u64]>>())
                 })
                 .transpose()?;
-            field.push(words);
+            match words {
+                Some(w) => {
+                    field.values.push(
+                        u32::try_from(field.filters.len())
+                            .map_err(|_| bad("too many filters".into()))?,
+                    );
+                    field.filters.push(w);
+                }
+                None => field.values.push(MISSING),
+            }
         }
         for (rule, tokens) in block_keys.iter_mut().zip(wire.b) {
             for (level, token) in rule.iter_mut().zip(tokens) {
@@ -256,8 +271,14 @@ fn decode(d: &EncodedDataset) -> Result<Encoded, LinkageError> {
             bits: d.scheme.bits,
             balanced: d.scheme.balanced,
         },
-        ids: d.rows.iter().map(|r| r.line.to_string()).collect(),
-        filters,
+        ids: {
+            let mut ids = Column::default();
+            for r in &d.rows {
+                ids.push(&r.line.to_string());
+            }
+            ids
+        },
+        fields,
         block_keys,
     })
 }
