@@ -58,7 +58,7 @@ fn event_from_row(r: &AnyRow) -> Result<AuditEvent, StoreError> {
 impl Store {
     /// Appends one event to the chain; `record.at` is set to now if empty. Returns once the
     /// event is committed. Concurrent appends are grouped into one transaction each by the
-    /// process's audit writer (see [`writer`]), which holds the chain's lock per batch, so
+    /// process's audit writer (see `audit/writer.rs`), which holds the chain's lock per batch, so
     /// several processes may append to one database.
     pub async fn append_audit(&self, mut record: AuditRecord) -> Result<AuditEvent, StoreError> {
         if record.at.is_empty() {

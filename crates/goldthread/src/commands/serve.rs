@@ -26,7 +26,7 @@ pub struct ServeArgs {
     /// secrets exist. Implied by a PostgreSQL database.
     #[arg(long, env = "GOLDTHREAD_PRODUCTION")]
     production: bool,
-    /// This instance's public base URL, e.g. https://goldthread.example.org (an https:// URL
+    /// This instance's public base URL, e.g. `https://goldthread.example.org` (an https:// URL
     /// makes cookies Secure; the OpenID Connect redirect URI is URL/sign-in/oidc/callback).
     #[arg(long, env = "GOLDTHREAD_PUBLIC_URL")]
     public_url: Option<String>,
