@@ -571,13 +571,22 @@ pub fn write_encoded<W: Write>(mut out: W, enc: &crate::bloom::Encoded) -> std::
     w.flush()
 }
 
-/// Reads an encoded file written by [`write_encoded`].
+/// Reads an encoded file written by [`write_encoded`] (or, for a path ending in `.parquet`,
+/// by the Parquet writer).
 pub fn read_encoded(path: &Path) -> Result<crate::bloom::Encoded> {
+    #[cfg(feature = "parquet")]
+    if is_parquet(path) {
+        return crate::parquet_io::read_encoded(path);
+    }
     read_encoded_from(open(path)?, &path.display().to_string())
 }
 
 /// Writes an encoded file (see [`write_encoded`]).
 pub fn write_encoded_to(path: &Path, enc: &crate::bloom::Encoded) -> Result<()> {
+    #[cfg(feature = "parquet")]
+    if is_parquet(path) {
+        return crate::parquet_io::write_encoded(path, enc);
+    }
     write_encoded(create(path)?, enc).map_err(|source| LinkError::Io {
         path: path.display().to_string(),
         source,
