@@ -41,7 +41,7 @@ fn encoded_sample(parquet: bool) -> Vec<u8> {
     if parquet {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("sample.enc.parquet");
-        goldthread_link::parquet_io::write_encoded(&p, &enc).unwrap();
+        write_encoded_to(&p, &enc).unwrap();
         std::fs::read(&p).unwrap()
     } else {
         let mut out = Vec::new();
@@ -150,7 +150,7 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("damaged.enc.parquet");
         std::fs::write(&p, &bytes).unwrap();
-        let read = goldthread_link::parquet_io::read_encoded(&p);
+        let read = read_encoded(&p);
         if bytes.len() < whole.len() {
             // Parquet keeps its index at the end: a cut file cannot be read.
             let e = read.unwrap_err().to_string();
@@ -183,7 +183,7 @@ fn parquet_and_text_encodings_read_back_the_same() {
     let text = read_encoded_from(Cursor::new(encoded_sample(false)), "a.enc").unwrap();
     let p = dir.path().join("a.enc.parquet");
     std::fs::write(&p, encoded_sample(true)).unwrap();
-    let parquet = goldthread_link::parquet_io::read_encoded(&p).unwrap();
+    let parquet = read_encoded(&p).unwrap();
     assert_eq!(text.len(), 60);
     assert_eq!(parquet.len(), text.len());
     assert_eq!(parquet.fingerprint, text.fingerprint);
