@@ -1,34 +1,11 @@
 //! Reading the audit trail at scale: a page at a time by keyset (the event's `seq`), so pages
 //! stay stable while events are appended, and scoped in SQL to what an IG lead may see. Only
-//! reads: appending lives in `audit.rs`.
+//! reads: appending lives in `audit/`, whose row mapping this reuses.
 
-use goldthread_domain::audit::{AuditEvent, AuditRecord};
-use sqlx::any::AnyRow;
-use sqlx::Row;
+use goldthread_domain::audit::AuditEvent;
 
+use crate::audit::{event_from_row, COLUMNS};
 use crate::{AuditFilter, Store, StoreError};
-
-const COLUMNS: &str = "seq, at, actor, organisation, action, outcome, agreement, purpose, \
-                       subject, detail, prev_hash, hash";
-
-fn event_from_row(r: &AnyRow) -> Result<AuditEvent, StoreError> {
-    Ok(AuditEvent {
-        seq: r.try_get("seq")?,
-        record: AuditRecord {
-            at: r.try_get("at")?,
-            actor: r.try_get("actor")?,
-            organisation: r.try_get("organisation")?,
-            action: r.try_get("action")?,
-            outcome: r.try_get("outcome")?,
-            agreement: r.try_get("agreement")?,
-            purpose: r.try_get("purpose")?,
-            subject: r.try_get("subject")?,
-            detail: r.try_get("detail")?,
-        },
-        prev_hash: r.try_get("prev_hash")?,
-        hash: r.try_get("hash")?,
-    })
-}
 
 /// Whose events a reader may see.
 #[derive(Clone, Copy, Debug)]

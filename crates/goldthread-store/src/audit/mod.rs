@@ -32,11 +32,11 @@ pub struct AuditFilter {
     pub until: Option<String>,
 }
 
-const COLUMNS: &str =
+pub(crate) const COLUMNS: &str =
     "seq, at, actor, organisation, action, outcome, agreement, purpose, subject, \
                        detail, prev_hash, hash";
 
-fn event_from_row(r: &AnyRow) -> Result<AuditEvent, StoreError> {
+pub(crate) fn event_from_row(r: &AnyRow) -> Result<AuditEvent, StoreError> {
     Ok(AuditEvent {
         seq: r.try_get("seq")?,
         record: AuditRecord {
