@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # The case-worker benchmark on a private PostgreSQL: WORKERS concurrent case workers (default
-# 1,000) for SECONDS (default 120) with a think time of THINK_MS (default 1,000) between
+# 1,000) for SECONDS (default 120) with a think time of THINK_MS (default 3,000) between
 # requests; prints p50/p95/p99 per request type, requests/s and CPU ms per request.
+#
+# A think time of 3 s (each worker acting every 1.5 to 4.5 s, about 330 requests a second
+# from 1,000 workers) is already several times faster than people work a case list; 1,000 ms
+# (about 900 requests a second) is the stress point where PostgreSQL, the server and the
+# 1,000 simulated browsers saturate a 2-core machine between them.
 #
 #   bench/cases/run.sh [WORKERS] [SECONDS] [THINK_MS]    # release build (default)
 #   PROFILE=dev bench/cases/run.sh 100 10                # a smoke run on a debug build

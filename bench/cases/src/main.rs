@@ -13,7 +13,12 @@
 //! per request, with how the audit writer grouped its appends.
 //!
 //! Run: `GOLDTHREAD_TEST_POSTGRES_URL=postgres://... cargo run --release -p goldthread-bench-cases
-//! -- [WORKERS] [SECONDS] [THINK_MS]` (defaults 1000, 120, 1000).
+//! -- [WORKERS] [SECONDS] [THINK_MS]` (defaults 1000, 120, 3000: see
+//! `run.sh` for why).
+
+/// The same allocator as the `goldthread` binary, so the server measured is the one shipped.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -40,7 +45,7 @@ async fn main() -> anyhow::Result<()> {
         .collect();
     let workers = *args.first().unwrap_or(&1000) as usize;
     let seconds = Duration::from_secs(*args.get(1).unwrap_or(&120));
-    let think = Duration::from_millis(*args.get(2).unwrap_or(&1000));
+    let think = Duration::from_millis(*args.get(2).unwrap_or(&3000));
     let db = TestDatabase::new(Backend::Postgres).await;
     let store = Store::connect_with(&db.url, Some(48)).await?;
     let setup = Instant::now();

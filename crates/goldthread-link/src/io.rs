@@ -65,7 +65,7 @@ pub fn read_csv(path: &Path, id: &IdColumn, skip_bad_rows: bool) -> Result<(Tabl
 }
 
 /// Reads CSV records from any reader; `name` is used in messages.
-pub fn read_csv_from<R: Read>(
+pub fn read_csv_from<R: Read + Send>(
     reader: R,
     name: &str,
     id: &IdColumn,
@@ -259,7 +259,7 @@ fn header_names(
 /// record columns (the id column left out) before any row, then
 /// `on_chunk` gets each chunk (which it may take). Only one chunk is held
 /// at a time.
-pub fn read_csv_chunks<R: Read>(
+pub fn read_csv_chunks<R: Read + Send>(
     reader: R,
     name: &str,
     id: &IdColumn,
@@ -282,11 +282,55 @@ pub fn read_csv_chunks<R: Read>(
         return Err(fmt("the file is empty (no header row)".into()));
     }
     let header = header_names(&record, &fmt)?;
-    let n_cols = header.len();
     let (columns, id_index) = split_header(header.clone(), id, &fmt)?;
     on_header(&columns)?;
-    let (n_columns, chunk_header) = (columns.len(), columns.clone());
-    let mut chunk = Table::new(columns);
+    // Parsing runs on its own thread, a chunk or two ahead of `on_chunk` (which prepares the
+    // previous chunk meanwhile); at most two parsed chunks wait, so memory stays bounded.
+    let (full_chunks, parsed) = std::sync::mpsc::sync_channel::<Table>(2);
+    std::thread::scope(|scope| {
+        let parser = scope.spawn(move || {
+            parse_rows(
+                rdr,
+                name,
+                &header,
+                id_index,
+                skip_bad_rows,
+                chunk_rows,
+                Table::new(columns),
+                &full_chunks,
+            )
+        });
+        let mut consumed = Ok(());
+        for mut chunk in parsed.iter() {
+            consumed = on_chunk(&mut chunk);
+            if consumed.is_err() {
+                break;
+            }
+        }
+        drop(parsed);
+        let report = parser.join().map_err(|_| LinkError::Format {
+            path: name.to_string(),
+            reason: "the CSV reader stopped unexpectedly".into(),
+        })??;
+        consumed.map(|()| report)
+    })
+}
+
+/// The row loop of [`read_csv_chunks`]: checks each row and sends full chunks to `full_chunks`.
+#[allow(clippy::too_many_arguments)]
+fn parse_rows<R: Read>(
+    mut rdr: csv::Reader<R>,
+    name: &str,
+    header: &[String],
+    id_index: Option<usize>,
+    skip_bad_rows: bool,
+    chunk_rows: usize,
+    mut chunk: Table,
+    full_chunks: &std::sync::mpsc::SyncSender<Table>,
+) -> Result<ReadReport> {
+    let n_cols = header.len();
+    let chunk_header = chunk.header().to_vec();
+    let mut record = csv::ByteRecord::new();
     let mut report = ReadReport {
         id_column: id_index.map(|i| header[i].clone()),
         ..Default::default()
@@ -375,11 +419,9 @@ pub fn read_csv_chunks<R: Read>(
         chunk.push_row(row_id, &cells);
         rows += 1;
         if chunk.len() >= chunk_rows {
-            on_chunk(&mut chunk)?;
-            if chunk.header().len() == n_columns {
-                chunk.clear();
-            } else {
-                chunk = Table::new(chunk_header.clone()); // the callback took it
+            let full = std::mem::replace(&mut chunk, Table::new(chunk_header.clone()));
+            if full_chunks.send(full).is_err() {
+                return Ok(report); // the consumer stopped with its own error
             }
         }
     }
@@ -391,7 +433,7 @@ pub fn read_csv_chunks<R: Read>(
         });
     }
     if !chunk.is_empty() {
-        on_chunk(&mut chunk)?;
+        let _ = full_chunks.send(chunk);
     }
     report.rows = rows;
     Ok(report)

@@ -43,6 +43,7 @@ async fn a_person_opens_the_overview_sees_the_map_searches_and_opens_a_service()
     browser.click("nav.site-nav a[href='/directory']").await;
     browser.fill("#text", "debt advice").await;
     browser.click("form.search-form button[type=submit]").await;
+    browser.wait_for_url("text=debt").await;
     let count = browser.text("#result-count").await;
     assert!(!count.starts_with("0 "), "{count}");
     let first = browser.text("ol.results li h2 a").await;
@@ -52,7 +53,7 @@ async fn a_person_opens_the_overview_sees_the_map_searches_and_opens_a_service()
     );
 
     browser.click("ol.results li h2 a").await;
-    assert!(browser.url().await.contains("/directory/services/"));
+    browser.wait_for_url("/directory/services/").await;
     assert_eq!(browser.text("h1").await, first);
     assert!(browser.text("main").await.contains("Last verified"));
     browser.close().await;

@@ -1,11 +1,15 @@
 //! The budget ledger over rows: budgets, one transaction row per allocation, payment or
 //! refund, and its balancing entries.
 //!
-//! A budget row caches its balance so that a payment locks exactly one row while it checks and
-//! moves money: `SELECT ... FOR UPDATE` on PostgreSQL; on SQLite the transaction's first
-//! statement is a write to that row, which takes the database's single writer lock before
-//! anything is read (the effect of `BEGIN IMMEDIATE`). Concurrent payments therefore queue and
-//! each sees the balance the previous one left. [`Store::verify_ledgers`] proves the cached
+//! A budget row caches its balance so that a payment locks exactly one row while it moves and
+//! checks money: its transaction first updates the balance (`UPDATE ... RETURNING`, which takes
+//! the row's lock on PostgreSQL and waits for any payment before it), checks the balance it
+//! had, rolling back an overspend, and then writes its rows. (Writing the rows first would
+//! hold the lock for less time, but their foreign keys take share locks on the same row,
+//! which PostgreSQL 15 can fail on under heavy concurrency.) On SQLite the transaction's first
+//! statement is a write, which takes the database's single writer lock before anything is read
+//! (the effect of `BEGIN IMMEDIATE`). Concurrent payments therefore queue and each sees the
+//! balance the previous one left. Allocations and refunds lock the row first. [`Store::verify_ledgers`] proves the cached
 //! balances equal the entries.
 
 use chrono::NaiveDate;
@@ -189,32 +193,29 @@ impl Store {
         Ok(Ok(id))
     }
 
-    /// Pays out of a budget in one transaction: locks the budget, checks the balance (refusing
-    /// an overspend without an override), writes the transaction and its entries, and moves the
-    /// balance. Returns the transaction id, or why the ledger refused it.
+    /// Pays out of a budget in one transaction: moves the balance (which takes the budget row's
+    /// lock and returns the new balance in the same statement) and checks the balance it had,
+    /// refusing an overspend without an override by rolling back; then writes the transaction
+    /// and its entries, one statement each. The lock is held for three statements and the
+    /// commit, so payments from one budget queue briefly, and each sees the balance the
+    /// previous one left. Returns the transaction id, or why the ledger refused it.
     pub async fn pay(
         &self,
         budget: &str,
         p: &PaymentRequest,
     ) -> Result<Result<String, LedgerError>, StoreError> {
-        let mut tx = self.lock_budget(budget).await?;
-        let balance: i64 = sqlx::query("SELECT balance_pence FROM budgets WHERE id = $1")
-            .bind(budget)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("balance_pence")?;
+        // A payment's entries do not depend on the balance: check the amount, payee, purpose
+        // and override now (as if the balance were exactly the amount), the balance under the
+        // lock below.
         let entries = match ledger::payment(
-            Money::from_pence(balance),
+            p.amount,
             p.amount,
             &p.payee,
             &p.purpose,
             p.authorised.as_ref(),
         ) {
             Ok(e) => e,
-            Err(e) => {
-                tx.rollback().await?;
-                return Ok(Err(e));
-            }
+            Err(e) => return Ok(Err(e)),
         };
         let id = uuid_text();
         let case = p.case.map(|c| c.to_string());
@@ -230,7 +231,31 @@ impl Store {
             recorded_by: &p.recorded_by,
             authorised: p.authorised.as_ref(),
         };
-        post(&mut tx, &row, &entries).await?;
+        let mut tx = self.pool.begin().await?;
+        let delta = ledger::account_balance(Account::Budget, &entries);
+        let after = match move_balance(&mut tx, budget, delta).await {
+            Ok(after) => after,
+            Err(e) => {
+                tx.rollback().await?;
+                return Err(e);
+            }
+        };
+        let before = after
+            .checked_sub(delta)
+            .ok_or(StoreError::Conflict(format!(
+                "budget {budget}'s balance is out of range"
+            )))?;
+        if let Err(e) = ledger::payment(
+            before,
+            p.amount,
+            &p.payee,
+            &p.purpose,
+            p.authorised.as_ref(),
+        ) {
+            tx.rollback().await?;
+            return Ok(Err(e));
+        }
+        insert_rows(&mut tx, &row, &entries).await?;
         tx.commit().await?;
         Ok(Ok(id))
     }
@@ -365,10 +390,33 @@ async fn post(
     t: &TxRow<'_>,
     entries: &[Entry],
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    if !insert_rows(tx, t, entries).await? {
+        return Err(StoreError::Conflict(format!(
+            "there is no budget {}",
+            t.budget
+        )));
+    }
+    move_balance(
+        tx,
+        t.budget,
+        ledger::account_balance(Account::Budget, entries),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Writes a transaction row and its entries (in one statement each) inside `tx`; false, with
+/// nothing written, when the budget does not exist.
+async fn insert_rows(
+    tx: &mut Transaction<'static, Any>,
+    t: &TxRow<'_>,
+    entries: &[Entry],
+) -> Result<bool, StoreError> {
+    let written = sqlx::query(
         "INSERT INTO ledger_transactions (id, budget_id, kind, amount_pence, payee, purpose, \
          case_id, paid_on, recorded_by, override_by, override_reason, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 \
+         WHERE EXISTS (SELECT 1 FROM budgets WHERE id = $2)",
     )
     .bind(t.id)
     .bind(t.budget)
@@ -383,27 +431,48 @@ async fn post(
     .bind(t.authorised.map(|o| o.reason.as_str()))
     .bind(now())
     .execute(&mut **tx)
-    .await?;
-    for (line, e) in entries.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO ledger_entries (transaction_id, line, budget_id, account, amount_pence) \
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(t.id)
-        .bind(line as i64)
-        .bind(t.budget)
-        .bind(e.account.as_str())
-        .bind(e.amount.pence())
-        .execute(&mut **tx)
-        .await?;
+    .await?
+    .rows_affected();
+    if written == 0 {
+        return Ok(false);
     }
-    let delta = ledger::account_balance(Account::Budget, entries);
-    sqlx::query("UPDATE budgets SET balance_pence = balance_pence + $1 WHERE id = $2")
-        .bind(delta.pence())
-        .bind(t.budget)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
+    // $1 and $2 are the transaction and budget; each entry adds its line, account and amount.
+    let values = (0..entries.len())
+        .map(|i| format!("($1, ${}, $2, ${}, ${})", 3 * i + 3, 3 * i + 4, 3 * i + 5))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "INSERT INTO ledger_entries (transaction_id, line, budget_id, account, amount_pence) \
+         VALUES {values}"
+    );
+    let mut insert = sqlx::query(&sql).bind(t.id).bind(t.budget);
+    for (line, e) in entries.iter().enumerate() {
+        insert = insert
+            .bind(line as i64)
+            .bind(e.account.as_str())
+            .bind(e.amount.pence());
+    }
+    insert.execute(&mut **tx).await?;
+    Ok(true)
+}
+
+/// Moves a budget's cached balance by `delta` inside `tx` (taking the row's lock until the
+/// transaction ends) and returns the new balance.
+async fn move_balance(
+    tx: &mut Transaction<'static, Any>,
+    budget: &str,
+    delta: Money,
+) -> Result<Money, StoreError> {
+    let row = sqlx::query(
+        "UPDATE budgets SET balance_pence = balance_pence + $1 WHERE id = $2 \
+         RETURNING balance_pence",
+    )
+    .bind(delta.pence())
+    .bind(budget)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or_else(|| StoreError::Conflict(format!("there is no budget {budget}")))?;
+    Ok(Money::from_pence(row.try_get("balance_pence")?))
 }
 
 fn transaction_from_row(r: &AnyRow) -> Result<LedgerTransaction, StoreError> {

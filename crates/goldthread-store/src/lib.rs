@@ -87,6 +87,8 @@ pub struct Store {
     audit: std::sync::Arc<audit::writer::AuditWriter>,
     /// Directory writes committed through this store (and its clones) since it was opened.
     directory_writes: Arc<AtomicU64>,
+    /// Programme definitions read recently (see `programmes.rs`).
+    programme_cache: programmes::ProgrammeCache,
 }
 
 impl Store {
@@ -129,6 +131,7 @@ impl Store {
             backend,
             audit: Default::default(),
             directory_writes: Arc::new(AtomicU64::new(0)),
+            programme_cache: programmes::ProgrammeCache::default(),
         };
         store.migrate().await?;
         Ok(store)

@@ -1,5 +1,9 @@
 //! Programmes, stored as their whole definition (JSON) with the columns lists need.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
 use goldthread_domain::programme::{Programme, ProgrammeId};
 use sqlx::Row;
 
@@ -30,6 +34,7 @@ impl Store {
         .bind(at)
         .execute(&self.pool)
         .await?;
+        self.programme_cache.forget(&programme.id);
         Ok(())
     }
 
@@ -43,14 +48,52 @@ impl Store {
             .collect()
     }
 
-    /// One programme.
+    /// One programme. Every case request needs its programme's definition, so definitions
+    /// are kept for five seconds after they are read: this store's own writes
+    /// replace them at once, and another process's within that time.
     pub async fn programme(&self, id: &ProgrammeId) -> Result<Option<Programme>, StoreError> {
+        if let Some(p) = self.programme_cache.get(id) {
+            return Ok(Some(Programme::clone(&p)));
+        }
         let row = sqlx::query("SELECT definition FROM programmes WHERE id = $1")
             .bind(id.as_str())
             .fetch_optional(&self.pool)
             .await?;
-        row.map(|r| parse_definition(id.to_string(), r.try_get("definition")?))
-            .transpose()
+        let found = row
+            .map(|r| parse_definition(id.to_string(), r.try_get("definition")?))
+            .transpose()?;
+        if let Some(p) = &found {
+            self.programme_cache.keep(p.clone());
+        }
+        Ok(found)
+    }
+}
+
+/// How long a programme definition read from the database is used without reading it again.
+const PROGRAMME_CACHE_TTL: Duration = Duration::from_secs(5);
+
+/// Programme definitions by id, each with the time it was read.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ProgrammeCache(Arc<Mutex<HashMap<ProgrammeId, (Instant, Arc<Programme>)>>>);
+
+impl ProgrammeCache {
+    fn get(&self, id: &ProgrammeId) -> Option<Arc<Programme>> {
+        let map = self.0.lock().ok()?;
+        map.get(id)
+            .filter(|(at, _)| at.elapsed() < PROGRAMME_CACHE_TTL)
+            .map(|(_, p)| p.clone())
+    }
+
+    fn keep(&self, p: Programme) {
+        if let Ok(mut map) = self.0.lock() {
+            map.insert(p.id.clone(), (Instant::now(), Arc::new(p)));
+        }
+    }
+
+    fn forget(&self, id: &ProgrammeId) {
+        if let Ok(mut map) = self.0.lock() {
+            map.remove(id);
+        }
     }
 }
 

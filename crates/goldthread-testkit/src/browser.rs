@@ -105,6 +105,19 @@ impl Browser {
     }
 
     async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        match self.try_call(method, path, body).await {
+            Ok(v) => v,
+            Err(e) => panic!("WebDriver {path}: {e}"),
+        }
+    }
+
+    /// A WebDriver command; its error object when it fails.
+    async fn try_call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Value, Value> {
         let mut req = self.http.request(method, format!("{}{path}", self.session));
         if let Some(b) = body {
             req = req.json(&b);
@@ -117,9 +130,31 @@ impl Browser {
             .await
             .expect("chromedriver's answer is JSON");
         if r["value"]["error"].is_string() {
-            panic!("WebDriver {path}: {}", r["value"]);
+            return Err(r["value"].clone());
         }
-        r["value"].clone()
+        Ok(r["value"].clone())
+    }
+
+    /// Reads something from the first element matching a CSS selector (`what` is the path
+    /// after the element, e.g. `text`). A click that submits a form returns before the next
+    /// page replaces the old one, so an element found on the old page can go stale before it
+    /// is read: then it is looked up again, on the new page.
+    async fn read_element(&self, css: &str, what: &str) -> Value {
+        let mut attempts = 0;
+        loop {
+            let id = self.element(css).await;
+            match self
+                .try_call(reqwest::Method::GET, &format!("/element/{id}/{what}"), None)
+                .await
+            {
+                Ok(v) => return v,
+                Err(e) if e["error"] == "stale element reference" && attempts < 50 => {
+                    attempts += 1;
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("WebDriver {css} {what}: {e}"),
+            }
+        }
     }
 
     /// Opens a URL and waits for the page to load.
@@ -144,6 +179,22 @@ impl Browser {
             .as_str()
             .unwrap_or_default()
             .to_owned()
+    }
+
+    /// Waits for the current URL to contain `part` (after a click that navigates) and returns
+    /// the URL; panics with the URL it is stuck on if it never does.
+    pub async fn wait_for_url(&self, part: &str) -> String {
+        for _ in 0..100 {
+            let url = self.url().await;
+            if url.contains(part) {
+                return url;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!(
+            "the page never moved to a URL containing {part:?}: still at {}",
+            self.url().await
+        );
     }
 
     async fn element(&self, css: &str) -> String {
@@ -174,8 +225,7 @@ impl Browser {
 
     /// The rendered text of the first element matching a CSS selector.
     pub async fn text(&self, css: &str) -> String {
-        let id = self.element(css).await;
-        self.call(reqwest::Method::GET, &format!("/element/{id}/text"), None)
+        self.read_element(css, "text")
             .await
             .as_str()
             .unwrap_or_default()
@@ -184,15 +234,10 @@ impl Browser {
 
     /// An attribute of the first element matching a CSS selector.
     pub async fn attribute(&self, css: &str, name: &str) -> Option<String> {
-        let id = self.element(css).await;
-        self.call(
-            reqwest::Method::GET,
-            &format!("/element/{id}/attribute/{name}"),
-            None,
-        )
-        .await
-        .as_str()
-        .map(str::to_owned)
+        self.read_element(css, &format!("attribute/{name}"))
+            .await
+            .as_str()
+            .map(str::to_owned)
     }
 
     /// Types into the first element matching a CSS selector, after clearing it.

@@ -6,6 +6,11 @@ mod telemetry;
 
 use clap::{Parser, Subcommand};
 
+/// The server answers many small requests and the linkage engine builds many small values:
+/// mimalloc spends markedly less time allocating than the system allocator at both.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// goldthread: the platform an English integrated care system runs on.
 ///
 /// Start with `goldthread serve`: it opens (or creates) the embedded database, loads the
