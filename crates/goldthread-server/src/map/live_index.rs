@@ -84,11 +84,13 @@ impl LiveDirectory {
         if fresh {
             return Ok(index);
         }
+        let started = std::time::Instant::now();
         let index = Arc::new(build(store).await?);
         *self.current.write().unwrap_or_else(|e| e.into_inner()) = index.clone();
-        tracing::debug!(
+        tracing::info!(
             services = index.len(),
             version = index.version,
+            millis = started.elapsed().as_millis() as u64,
             "directory index rebuilt"
         );
         Ok(index)
