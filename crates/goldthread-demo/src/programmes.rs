@@ -7,7 +7,8 @@
 //!
 //! [`install`] loads the programmes and a representative month (the month before today), which
 //! keeps the default demo fast; [`install_year`] loads the twelve months before today. The same
-//! date always gives the same activity: every choice comes from a seeded generator.
+//! date always gives the same activity: every choice comes from a seeded generator. Both then
+//! refresh the programme measures, so the outcomes dashboard shows them as local indicators.
 
 use chrono::{Datelike, Duration, NaiveDate, Utc};
 use goldthread_domain::organisation::OrganisationId;
@@ -93,10 +94,15 @@ async fn install_months(store: &Store, months: u32) -> Result<(), StoreError> {
         }
         cases += histories.len();
     }
+    // The programmes' measures become local indicators on the outcomes dashboard.
+    let measures = store
+        .refresh_programme_measures(today, crate::outcomes::DEMO_AUTHOR)
+        .await?;
     tracing::info!(
         cases,
         payments = paid,
         months,
+        indicator_values = measures.values,
         "installed programme activity"
     );
     Ok(())

@@ -71,6 +71,73 @@ async fn a_browser_without_a_session_is_sent_to_sign_in(backend: Backend) {
     assert_eq!(r.headers()["location"], "/sign-in?next=/agreements");
 }
 
+async fn every_page_sends_a_signed_out_visitor_to_sign_in_and_apis_keep_their_401(
+    backend: Backend,
+) {
+    let app = TestApp::with_demo(backend).await;
+    let anon = client();
+    // No Accept header at all: the path alone decides.
+    for (path, next) in [
+        ("/linkage-jobs", "/linkage-jobs"),
+        ("/cases/new", "/cases/new"),
+        (
+            "/cases?programme=waiting-well",
+            "/cases%3Fprogramme%3Dwaiting-well",
+        ),
+        ("/agreements/due?within=30", "/agreements/due%3Fwithin%3D30"),
+        ("/ig/audit", "/ig/audit"),
+        ("/programmes/district-direct", "/programmes/district-direct"),
+        ("/cases/reminders", "/cases/reminders"),
+        (
+            "/icbs/E54000022/outcomes/manage",
+            "/icbs/E54000022/outcomes/manage",
+        ),
+    ] {
+        let r = anon.get(app.url(path)).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 303, "{path}");
+        assert_eq!(
+            r.headers()["location"],
+            format!("/sign-in?next={next}").as_str(),
+            "{path}"
+        );
+    }
+    // A signed-out form post is sent to sign in too, never half-handled.
+    let r = anon
+        .post(app.url("/linkage-jobs"))
+        .form(&[("name", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(r.headers()["location"], "/sign-in?next=/linkage-jobs");
+    // The APIs keep their machine-readable 401s, even when a browser asks.
+    for path in [
+        "/api/v1/cases",
+        "/api/v1/linkage-jobs",
+        "/api/v1/programmes",
+    ] {
+        let r = anon
+            .get(app.url(path))
+            .header("accept", "text/html")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 401, "{path}");
+        let body: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "unauthenticated", "{path}");
+    }
+    let r = anon
+        .post(app.url("/fhir/ServiceRequest"))
+        .header("content-type", "application/fhir+json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 401);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["resourceType"], "OperationOutcome");
+}
+
 async fn a_demo_account_signs_in_and_out(backend: Backend) {
     let app = TestApp::with_demo(backend).await;
     let c = sign_in(&app, &email("ig-lead", "nnuh")).await;
@@ -195,6 +262,7 @@ on_both_backends!(
     a_stranger_gets_401_json_from_every_person_level_route,
     the_public_pages_stay_public,
     a_browser_without_a_session_is_sent_to_sign_in,
+    every_page_sends_a_signed_out_visitor_to_sign_in_and_apis_keep_their_401,
     a_demo_account_signs_in_and_out,
     the_session_cookie_is_http_only_and_same_site,
     a_wrong_password_is_refused_and_five_lock_the_account,

@@ -372,10 +372,10 @@ async fn other_roles_and_strangers_are_refused(backend: Backend) {
             "{role} sees no edit link"
         );
     }
-    // Signed out: the API-style request gets 401; a browser is sent to sign in.
+    // Signed out: a page is sent to sign in, whatever the request accepts.
     let anon = common::client();
     let r = anon.get(app.url(&edit)).send().await.unwrap();
-    assert_eq!(r.status().as_u16(), 401);
+    assert_eq!(r.status().as_u16(), 303);
     let r = anon
         .get(app.url(&edit))
         .header("accept", "text/html")

@@ -85,7 +85,7 @@ fn value_from_row(row: &AnyRow) -> Result<IndicatorValue, StoreError> {
     })
 }
 
-async fn latest_definition(
+pub(crate) async fn latest_definition(
     tx: &mut Transaction<'_, Any>,
     code: &IndicatorCode,
 ) -> Result<Option<IndicatorDefinition>, StoreError> {
@@ -99,7 +99,7 @@ async fn latest_definition(
     row.as_ref().map(definition_from_row).transpose()
 }
 
-async fn insert_definition(
+pub(crate) async fn insert_definition(
     tx: &mut Transaction<'_, Any>,
     d: &IndicatorDefinition,
     changed_by: &str,
@@ -133,7 +133,7 @@ async fn insert_definition(
 // Not a cached statement: on PostgreSQL the Any driver declares each parameter's type from the
 // values bound when a statement is first prepared, and a NULL bound first would fix the wrong
 // type for every later row. The casts give each NULL its column's type.
-async fn upsert_value(
+pub(crate) async fn upsert_value(
     tx: &mut Transaction<'_, Any>,
     v: &IndicatorValue,
     at: &str,
@@ -174,7 +174,7 @@ async fn upsert_value(
 }
 
 /// Whether two definitions say the same thing (ignoring the version number).
-fn same_definition(a: &IndicatorDefinition, b: &IndicatorDefinition) -> bool {
+pub(crate) fn same_definition(a: &IndicatorDefinition, b: &IndicatorDefinition) -> bool {
     IndicatorDefinition {
         version: 0,
         ..a.clone()

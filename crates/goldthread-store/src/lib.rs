@@ -28,6 +28,7 @@ mod linkage;
 mod organisations;
 mod outcomes;
 mod outcomes_history;
+mod programme_measures;
 mod programmes;
 mod sign_in;
 mod systems;
@@ -55,6 +56,7 @@ pub use ledger::{Budget, LedgerCheck, LedgerTransaction, PaymentRequest};
 pub use linkage::{LinkageJob, LinkedRowPair};
 pub use organisations::OrganisationRecord;
 pub use outcomes_history::FrameworkChange;
+pub use programme_measures::MeasuresRefresh;
 pub use sign_in::OidcFlow;
 
 /// Which database engine a store runs on.

@@ -57,6 +57,9 @@ enum Command {
     /// Check programme budget ledgers.
     #[command(subcommand)]
     Ledger(commands::ledger::LedgerCommand),
+    /// Programmes: their measures as local indicators on the outcomes framework.
+    #[command(subcommand)]
+    Programmes(commands::programmes::ProgrammesCommand),
     /// Data-sharing agreements: review reminders.
     #[command(subcommand)]
     Agreements(commands::agreements::AgreementsCommand),
@@ -84,6 +87,7 @@ fn main() -> std::process::ExitCode {
         Command::Account(cmd) => commands::account::run(cmd),
         Command::Indicators(cmd) => commands::indicators::run(cmd),
         Command::Ledger(cmd) => commands::ledger::run(cmd),
+        Command::Programmes(cmd) => commands::programmes::run(cmd),
         Command::Agreements(cmd) => commands::agreements::run(cmd),
         Command::Report(cmd) => commands::report::run(cmd),
         Command::Directory(cmd) => commands::directory::run(cmd),

@@ -72,6 +72,9 @@ pub enum ValueMethod {
     /// Published as given (modelled estimates, life expectancy, standardised rates imported
     /// with their limits): goldthread does not recompute it.
     AsPublished,
+    /// A total (e.g. bed days saved): the value is the count itself, with no interval, and it
+    /// is published as the disclosure rule publishes the count.
+    Count,
 }
 
 impl ValueMethod {
@@ -81,6 +84,7 @@ impl ValueMethod {
             ValueMethod::Proportion => "proportion",
             ValueMethod::CrudeRate => "crude_rate",
             ValueMethod::AsPublished => "as_published",
+            ValueMethod::Count => "count",
         }
     }
 
@@ -90,9 +94,10 @@ impl ValueMethod {
             "proportion" => Ok(ValueMethod::Proportion),
             "crude_rate" | "rate" => Ok(ValueMethod::CrudeRate),
             "as_published" => Ok(ValueMethod::AsPublished),
+            "count" => Ok(ValueMethod::Count),
             other => Err(ParseIdError::new(
                 "value method",
-                format!("{other:?}: use proportion, crude_rate or as_published"),
+                format!("{other:?}: use proportion, crude_rate, count or as_published"),
             )),
         }
     }
@@ -361,6 +366,25 @@ impl IndicatorValue {
     /// Recomputes value and 95%/99.8% limits from count and denominator by the definition's
     /// method; leaves the value as published when there is nothing to recompute from.
     pub fn recompute(&mut self, def: &IndicatorDefinition) -> Result<(), StatsError> {
+        if def.method == ValueMethod::Count {
+            if let Some(count) = self.count {
+                if !count.is_finite() {
+                    return Err(StatsError::NotFinite {
+                        field: "count",
+                        value: count,
+                    });
+                }
+                if count < 0.0 {
+                    return Err(StatsError::Negative {
+                        field: "count",
+                        value: count,
+                    });
+                }
+                self.value = Some(count);
+                (self.lower, self.upper, self.lower_998, self.upper_998) = (None, None, None, None);
+            }
+            return Ok(());
+        }
         let (Some(count), Some(denominator)) = (self.count, self.denominator) else {
             return Ok(());
         };
@@ -376,7 +400,7 @@ impl IndicatorValue {
                     goldthread_stats::crude_rate(count, denominator, level, def.multiplier)?
                         .estimate,
                 ),
-                ValueMethod::AsPublished => None,
+                ValueMethod::AsPublished | ValueMethod::Count => None,
             })
         };
         if let Some(e95) = compute(ConfidenceLevel::NINETY_FIVE)? {

@@ -15,7 +15,9 @@ pub mod define;
 pub mod district_direct;
 pub mod eligibility;
 pub mod letters;
+pub mod measures;
 pub mod referral;
+pub mod reminders;
 pub mod social_prescribing;
 pub mod waiting_well;
 

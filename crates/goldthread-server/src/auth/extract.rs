@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use goldthread_domain::organisation::OrganisationId;
 use goldthread_domain::sharing::{Role, RoleGrant};
@@ -73,7 +73,8 @@ impl CurrentUser {
     }
 }
 
-/// Why there is no current user: an API caller gets 401 JSON, a browser is sent to sign in.
+/// Why there is no current user: an API caller gets 401 JSON, a page request is sent to sign
+/// in (303 to `/sign-in?next=PATH`).
 pub struct SignInRequired {
     page: bool,
     next: String,
@@ -93,6 +94,15 @@ impl IntoResponse for SignInRequired {
             .into_response()
         }
     }
+}
+
+/// Whether a path is an API's (JSON under `/api/`, FHIR under `/fhir/`), whose callers get
+/// 401 without sign-in; every other path is a page, and a signed-out request for it is sent
+/// to sign in, whatever its `Accept` header says.
+pub(crate) fn is_api_path(path: &str) -> bool {
+    ["/api", "/fhir"]
+        .iter()
+        .any(|p| path == *p || path.starts_with(&format!("{p}/")))
 }
 
 fn url_escape(s: &str) -> String {
@@ -144,13 +154,7 @@ impl FromRequestParts<AppState> for CurrentUser {
                 Ok(u)
             }
             None => {
-                let path = parts.uri.path();
-                let page = !path.starts_with("/api/")
-                    && parts
-                        .headers
-                        .get(header::ACCEPT)
-                        .and_then(|v| v.to_str().ok())
-                        .is_some_and(|a| a.contains("text/html"));
+                let page = !is_api_path(parts.uri.path());
                 let next = parts
                     .uri
                     .path_and_query()

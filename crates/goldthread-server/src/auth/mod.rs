@@ -3,7 +3,8 @@
 //!
 //! For other modules, the whole API is:
 //! - [`CurrentUser`]: an extractor for the signed-in person (session cookie or bearer token).
-//!   Without one, API paths answer 401 with the JSON error shape and pages redirect to
+//!   Without one, API paths (`/api/`, `/fhir/`) answer 401 with the JSON error shape (or an
+//!   OperationOutcome) and every other path, a page, redirects (303) to
 //!   `/sign-in`.
 //! - [`CurrentUser::require_role`] (403 unless they hold a role in an organisation) and
 //!   [`CurrentUser::organisations_with`].

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::Json;
@@ -284,12 +284,18 @@ pub(crate) async fn csv(
     ))
 }
 
-/// `GET /programmes/{id}`: the dashboard page.
+/// `GET /programmes/{id}`: the dashboard page (`?refreshed=N` after an analyst's refresh of
+/// the programme measures).
 pub(crate) async fn page(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
+    Query(q): Query<Vec<(String, String)>>,
 ) -> Result<Markup, ApiError> {
+    let refreshed = q
+        .iter()
+        .find(|(k, _)| k == "refreshed")
+        .and_then(|(_, v)| v.parse::<u64>().ok());
     let p = super::programme(&state, &id).await?;
     let d = build(&state, &p, &caller).await?;
     let dd = p.district_direct.is_some();
@@ -300,6 +306,7 @@ pub(crate) async fn page(
             h1 { (p.name) }
             p.lead { (p.summary) }
             p { a href={ "/programmes/" (p.id) "/dashboard.csv" } { "Download as CSV" } " · " a href={ "/cases?programme=" (p.id) } { "Worklist" } }
+            (super::measures::panel(p.id.as_str(), &caller, refreshed))
             h2 { "All teams" }
             div.cards {
                 div.card { span.big #total-cases { (cell(d.total.cases)) } " cases" }

@@ -8,9 +8,11 @@ mod api;
 mod dashboard;
 mod forms;
 mod letters;
+mod measures;
 mod pages;
 mod programme_form;
 mod referral_form;
+mod reminders;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -39,6 +41,7 @@ pub(crate) fn routes() -> Router<AppState> {
             get(adaptations::get_dfg).put(adaptations::put_dfg),
         )
         .route("/cases", get(pages::worklist))
+        .route("/cases/reminders", get(reminders::page))
         .route(
             "/cases/new",
             get(referral_form::page).post(referral_form::submit),
@@ -57,6 +60,7 @@ pub(crate) fn routes() -> Router<AppState> {
             get(programme_form::page).post(programme_form::submit),
         )
         .route("/programmes/{id}", get(dashboard::page))
+        .route("/programmes/{id}/measures/refresh", post(measures::refresh))
         .route("/programmes/{id}/dashboard.csv", get(dashboard::csv))
 }
 

@@ -47,6 +47,7 @@ pub(crate) async fn worklist(
         "Worklist",
         html! {
             h1 { "Worklist" }
+            p { a #reminders-link href="/cases/reminders" { "Reminders: first contacts and follow-ups due" } }
             form.filter method="get" action="/cases" {
                 label for="programme" { "Programme" }
                 select #programme name="programme" {

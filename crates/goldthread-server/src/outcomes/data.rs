@@ -259,6 +259,12 @@ impl SystemData {
         let denominator = d.publish_count(v.denominator);
         let (mut value, mut lower, mut upper) = (v.value, v.lower, v.upper);
         let def = self.definitions.get(&v.indicator);
+        if let (Some(def), Some(c)) = (def, count) {
+            if def.method == ValueMethod::Count {
+                // A total is published as the rule publishes its count.
+                (value, lower, upper) = (Some(c as f64), None, None);
+            }
+        }
         if let (Some(def), Some(c), Some(n)) = (def, count, denominator) {
             if def.method != ValueMethod::AsPublished {
                 let mut from_published = v.clone();
@@ -308,14 +314,14 @@ impl SystemData {
             .find(|r| r.applies_to(&v.indicator, &v.area, v.sex) && r.from.label == v.period.label)
     }
 
-    /// The status of an outcome by the stated rule, with the latest value it was judged on.
+    /// The status of an outcome by the stated rule, with the latest value it was judged on:
+    /// the published value, so an outcome never shows more than its indicator does.
     pub fn status(&self, o: &Outcome) -> (OutcomeStatus, Option<(Period, f64)>) {
         let latest = self
             .series(&o.indicator, &o.area, o.sex)
             .into_iter()
             .rev()
-            .find(|v| self.publish(v).value.is_some())
-            .and_then(|v| v.value.map(|x| (v.period.clone(), x)));
+            .find_map(|v| self.publish(v).value.map(|x| (v.period.clone(), x)));
         let polarity = self
             .definitions
             .get(&o.indicator)
@@ -361,7 +367,12 @@ fn roll_up(
             let Some(m) = members.iter().find(|m| m.code == v.area) else {
                 continue;
             };
-            if let (Some(c), Some(d)) = (v.count, v.denominator) {
+            // A total has no denominator: its counts are summed alone.
+            let denominator = match def.method {
+                ValueMethod::Count => Some(0.0),
+                _ => v.denominator,
+            };
+            if let (Some(c), Some(d)) = (v.count, denominator) {
                 let e = sums.entry((v.period.clone(), v.sex)).or_default();
                 (e.0, e.1, e.2) = (e.0 + c * m.share, e.1 + d * m.share, e.2 + 1);
             }
@@ -395,7 +406,7 @@ fn roll_up(
                 lower_998: None,
                 upper_998: None,
                 count: Some(count.round()),
-                denominator: Some(denominator.round()),
+                denominator: (def.method != ValueMethod::Count).then(|| denominator.round()),
                 source_call: None,
                 note: format!("Rolled up from {n} districts' counts{note}"),
             };

@@ -195,6 +195,33 @@ impl Store {
         })
     }
 
+    /// Every open case of these teams with when it was last acted on (RFC 3339), for
+    /// reminders: the caller works out what is due from the programme's service levels.
+    pub async fn open_cases_with_activity(
+        &self,
+        teams: &[OrganisationId],
+    ) -> Result<Vec<(CaseSummary, String)>, StoreError> {
+        if teams.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders = (1..=teams.len())
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS}, updated_at FROM cases \
+             WHERE team_organisation_id IN ({placeholders}) AND state <> 'closed' ORDER BY reference"
+        );
+        let mut q = sqlx::query(&sql);
+        for t in teams {
+            q = q.bind(t.to_string());
+        }
+        let rows = q.fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| Ok((summary_from_row(r)?, r.try_get("updated_at")?)))
+            .collect()
+    }
+
     /// A case by reference or id, with its status, log and referrals out.
     pub async fn case(&self, key: &str) -> Result<Option<CaseRecord>, StoreError> {
         let Some(row) = sqlx::query(&format!(

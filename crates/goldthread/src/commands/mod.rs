@@ -10,6 +10,7 @@ pub mod indicators;
 pub mod ledger;
 pub mod link;
 pub mod organisations;
+pub mod programmes;
 pub mod report;
 pub mod serve;
 pub mod stats;
