@@ -8,6 +8,7 @@
 //! exact GSS geography.
 
 pub mod organisations_csv;
+pub mod organisations_diff;
 pub mod oruk;
 pub mod oruk_import;
 mod schedule;

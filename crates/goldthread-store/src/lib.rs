@@ -25,6 +25,7 @@ mod geography;
 mod indicators;
 mod ledger;
 mod linkage;
+mod organisation_changes;
 mod organisations;
 mod outcomes;
 mod outcomes_history;
@@ -54,6 +55,9 @@ pub use error::StoreError;
 pub use indicators::IndicatorImportSummary;
 pub use ledger::{Budget, LedgerCheck, LedgerTransaction, PaymentRequest};
 pub use linkage::{LinkageJob, LinkedRowPair};
+pub use organisation_changes::{
+    ApplyRefusal, Attribution, OrganisationChange, PendingUpload, StoredFieldChange,
+};
 pub use organisations::OrganisationRecord;
 pub use outcomes_history::FrameworkChange;
 pub use programme_measures::MeasuresRefresh;

@@ -28,7 +28,7 @@ fn record_from_row(row: &AnyRow) -> Result<OrganisationRecord, StoreError> {
     Ok((org, profile))
 }
 
-async fn upsert(
+pub(crate) async fn upsert(
     tx: &mut Transaction<'_, Any>,
     (o, p): &OrganisationRecord,
     at: &str,
@@ -92,6 +92,18 @@ pub(crate) async fn upsert_keeping_kind(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// Every organisation with its profile, read inside a transaction.
+pub(crate) async fn records_in(
+    tx: &mut Transaction<'_, Any>,
+) -> Result<Vec<OrganisationRecord>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM organisations o ORDER BY o.name, o.id"
+    ))
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.iter().map(record_from_row).collect()
 }
 
 impl Store {

@@ -95,6 +95,73 @@ async fn a_failed_organisation_import_leaves_nothing_behind(store: Store) {
     assert_eq!(names, vec!["First"]);
 }
 
+async fn a_previewed_change_is_applied_whole_or_not_at_all(store: Store) {
+    use goldthread_domain::directory::organisations_diff::{fingerprint, Added, OrganisationsDiff};
+    use goldthread_store::{ApplyRefusal, Attribution};
+    store
+        .import_organisations(&[vcse("First")], None)
+        .await
+        .unwrap();
+    let by = Attribution {
+        changed_by: "Test Person (test@example.invalid)",
+        how: "upload",
+        upload_id: None,
+    };
+    let stored = store.organisation_records().await.unwrap();
+    let at = fingerprint(&stored);
+    // Two additions sharing an ODS code (a diff would refuse them; the store must not
+    // half-apply them either).
+    let mut clash = vcse("Second");
+    clash.0.ods_code = Some(goldthread_domain::OdsCode::parse("RM1").unwrap());
+    let mut clash2 = vcse("Third");
+    clash2.0.ods_code = clash.0.ods_code.clone();
+    let bad = OrganisationsDiff {
+        added: vec![
+            Added {
+                line: 2,
+                record: clash,
+            },
+            Added {
+                line: 3,
+                record: clash2,
+            },
+        ],
+        ..Default::default()
+    };
+    assert!(store
+        .apply_organisation_changes(&bad, &at, by)
+        .await
+        .is_err());
+    assert_eq!(store.organisation_records().await.unwrap(), stored);
+
+    let good = OrganisationsDiff {
+        added: vec![Added {
+            line: 2,
+            record: vcse("Fourth"),
+        }],
+        ..Default::default()
+    };
+    assert_eq!(
+        store
+            .apply_organisation_changes(&good, "a fingerprint of other data", by)
+            .await
+            .unwrap(),
+        Err(ApplyRefusal::Stale)
+    );
+    assert_eq!(store.organisation_records().await.unwrap(), stored);
+    store
+        .apply_organisation_changes(&good, &at, by)
+        .await
+        .unwrap()
+        .unwrap();
+    let fourth = vcse("Fourth").0.id;
+    let changes = store.organisation_changes(&fourth).await.unwrap();
+    assert_eq!(changes.len(), 1);
+    assert_eq!(changes[0].changed_by, by.changed_by);
+    assert_eq!(changes[0].fields[0].field, "name");
+    assert_eq!(changes[0].fields[0].new, "Fourth");
+}
+
 async fn the_directory_finds_services_by_words_term_and_area(store: Store) {
     setup(&store).await;
     store
@@ -214,6 +281,7 @@ async fn rewriting_a_service_replaces_its_terms_and_areas(store: Store) {
 
 test_on_both_backends!(
     a_failed_organisation_import_leaves_nothing_behind,
+    a_previewed_change_is_applied_whole_or_not_at_all,
     the_directory_finds_services_by_words_term_and_area,
     rewriting_a_service_replaces_its_terms_and_areas,
 );

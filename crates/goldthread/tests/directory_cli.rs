@@ -181,6 +181,66 @@ async fn organisations_round_trip_through_csv_and_bad_rows_are_named(backend: Ba
     let _ = std::fs::remove_dir_all(dir);
 }
 
+async fn a_dry_run_prints_what_an_import_would_change_and_writes_nothing(backend: Backend) {
+    use goldthread_domain::directory::organisations_csv;
+    let dir = tempfile_dir(&format!("dry-run-{backend:?}"));
+    let db = TestDatabase::new(backend).await;
+    goldthread_demo::install(&db.store).await.unwrap();
+    let stored = db.store.organisation_records().await.unwrap();
+    let mut list = stored.clone();
+    let old_name = list[0].0.name.clone();
+    list[0].0.name = format!("{old_name} (renamed)");
+    let mut new = list[1].clone();
+    new.0.id = goldthread_domain::organisation::OrganisationId::for_code("test:new");
+    new.0.name = "Holt Community Larder".into();
+    new.0.ods_code = None;
+    new.0.gss_code = None;
+    new.0.kind = goldthread_domain::organisation::OrganisationKind::Vcse;
+    list.push(new);
+    let file = dir.join("orgs.csv");
+    std::fs::write(&file, organisations_csv::write(&list)).unwrap();
+    let (ok, out) = run(&[
+        "organisations",
+        "import",
+        file.to_str().unwrap(),
+        "--dry-run",
+        "--database",
+        &db.url,
+    ]);
+    assert!(ok, "{out}");
+    assert!(out.contains("add     line"), "{out}");
+    assert!(out.contains("Holt Community Larder (vcse)"), "{out}");
+    assert!(
+        out.contains(&format!("name: {old_name:?} -> \"{old_name} (renamed)\"")),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "1 to add, 1 to change, {} unchanged",
+            stored.len() - 1
+        )),
+        "{out}"
+    );
+    assert_eq!(
+        db.store.organisation_records().await.unwrap(),
+        stored,
+        "a dry run writes nothing"
+    );
+    let (ok, out) = run(&[
+        "organisations",
+        "import",
+        file.to_str().unwrap(),
+        "--database",
+        &db.url,
+    ]);
+    assert!(ok, "{out}");
+    assert_eq!(
+        db.store.organisation_records().await.unwrap().len(),
+        stored.len() + 1
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 fn tempfile_dir(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("gt-directory-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -205,4 +265,5 @@ on_both_backends!(
     the_directory_round_trips_through_oruk_json,
     a_bad_oruk_file_is_refused_whole,
     organisations_round_trip_through_csv_and_bad_rows_are_named,
+    a_dry_run_prints_what_an_import_would_change_and_writes_nothing,
 );

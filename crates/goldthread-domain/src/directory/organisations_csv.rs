@@ -8,6 +8,8 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
 use super::oruk::OrganisationProfile;
 use super::{parse_charity_number, parse_companies_house};
 use crate::organisation::{Organisation, OrganisationId, OrganisationKind};
@@ -50,8 +52,29 @@ fn opt(s: &str) -> Option<String> {
     (!t.is_empty()).then(|| t.to_owned())
 }
 
+/// One parsed row of an organisations file.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct UploadRow {
+    /// Line (CSV) or row (spreadsheet) number; the header is 1.
+    pub line: u64,
+    /// Whether the file gave the id; when it did not, the id was derived from the ODS or GSS
+    /// code, or the name, and a comparison may match the row to a stored organisation instead.
+    pub id_given: bool,
+    /// The organisation and its profile.
+    pub record: (Organisation, OrganisationProfile),
+    /// Columns the file does not have: a row matched to a stored organisation keeps its
+    /// stored values there (an empty cell in a column the file has clears the value).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub absent: Vec<String>,
+}
+
 /// Parses an organisations CSV. Returns every row, or every fault found.
 pub fn parse(text: &str) -> Result<Vec<(Organisation, OrganisationProfile)>, Vec<RowError>> {
+    parse_rows(text).map(|rows| rows.into_iter().map(|r| r.record).collect())
+}
+
+/// Parses an organisations CSV into rows with their line numbers, or every fault found.
+pub fn parse_rows(text: &str) -> Result<Vec<UploadRow>, Vec<RowError>> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
@@ -65,6 +88,21 @@ pub fn parse(text: &str) -> Result<Vec<(Organisation, OrganisationProfile)>, Vec
             }])
         }
     };
+    let records = reader.records().map(|r| {
+        r.map(|r| r.iter().map(str::to_owned).collect::<Vec<_>>())
+            .map_err(|e| e.to_string())
+    });
+    parse_cells(&header, records)
+}
+
+/// Parses an organisations table already split into cells (a CSV file, or a spreadsheet's
+/// first sheet): the header's names, then each row's cells or why the row could not be read.
+/// Row `i` (from 0) is reported as line `i + 2`.
+pub fn parse_cells(
+    header: &[String],
+    rows: impl IntoIterator<Item = Result<Vec<String>, String>>,
+) -> Result<Vec<UploadRow>, Vec<RowError>> {
+    let header: Vec<String> = header.iter().map(|h| h.trim().to_owned()).collect();
     let missing: Vec<RowError> = ["name", "kind"]
         .iter()
         .filter(|c| !header.iter().any(|h| h == *c))
@@ -78,75 +116,134 @@ pub fn parse(text: &str) -> Result<Vec<(Organisation, OrganisationProfile)>, Vec
         return Err(missing);
     }
     let col = |name: &str| header.iter().position(|h| h == name);
+    let absent: Vec<String> = HEADER
+        .iter()
+        .filter(|c| col(c).is_none())
+        .map(|c| (*c).to_owned())
+        .collect();
     let mut out = Vec::new();
     let mut errors = Vec::new();
-    for (i, record) in reader.records().enumerate() {
+    for (i, record) in rows.into_iter().enumerate() {
         let line = i as u64 + 2;
         let record = match record {
             Ok(r) => r,
-            Err(e) => {
+            Err(reason) => {
                 errors.push(RowError {
                     line,
                     field: "row".into(),
-                    reason: e.to_string(),
+                    reason,
                 });
                 continue;
             }
         };
-        let get = |name: &str| col(name).and_then(|c| record.get(c)).unwrap_or("");
-        let mut err = |field: &str, reason: String| {
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        if record.iter().any(|c| c.contains('\0')) {
             errors.push(RowError {
                 line,
-                field: field.into(),
-                reason,
-            })
-        };
-        let name = get("name").to_owned();
-        if name.is_empty() {
-            err("name", "is empty; every organisation needs a name".into());
+                field: "row".into(),
+                reason: "contains a NUL character, which no field accepts".into(),
+            });
+            continue;
         }
-        let kind = OrganisationKind::parse(get("kind"))
-            .map_err(|e| err("kind", e.to_string()))
-            .ok();
-        let ods = opt(get("ods_code"))
-            .map(|s| OdsCode::parse(&s).map_err(|e| err("ods_code", e.to_string())));
-        let gss = opt(get("gss_code"))
-            .map(|s| GssCode::parse(&s).map_err(|e| err("gss_code", e.to_string())));
-        let ch = opt(get("companies_house"))
-            .map(|s| parse_companies_house(&s).map_err(|e| err("companies_house", e.to_string())));
-        let charity = opt(get("charity_number"))
-            .map(|s| parse_charity_number(&s).map_err(|e| err("charity_number", e.to_string())));
-        let email = opt(get("email"));
-        if email.as_deref().is_some_and(|e| !e.contains('@')) {
-            err(
-                "email",
-                format!("{:?} is not an email address", get("email")),
-            );
-        }
-        let (ods, gss, ch, charity) = (
-            ods.and_then(Result::ok),
-            gss.and_then(Result::ok),
-            ch.and_then(Result::ok),
-            charity.and_then(Result::ok),
-        );
-        if kind.is_some_and(OrganisationKind::is_council)
-            && gss.is_none()
-            && get("gss_code").is_empty()
-        {
-            err("gss_code", "is empty; a council needs its GSS code".into());
-        }
-        let id = match opt(get("id")) {
-            Some(s) => OrganisationId::parse(&s)
-                .map_err(|e| err("id", e.to_string()))
-                .ok(),
-            None => Some(match (&ods, &gss) {
-                (Some(o), _) => OrganisationId::for_code(o.as_str()),
-                (None, Some(g)) => OrganisationId::for_code(g.as_str()),
-                (None, None) => OrganisationId::for_code(&format!("name:{}", name.to_lowercase())),
+        match parse_fields(|name: &str| {
+            col(name)
+                .and_then(|c| record.get(c))
+                .map_or("", |v| v.trim())
+        }) {
+            Ok((id_given, record)) => out.push(UploadRow {
+                line,
+                id_given,
+                record,
+                absent: absent.clone(),
             }),
-        };
-        if let (Some(id), Some(kind), false) = (id, kind, name.is_empty()) {
-            out.push((
+            Err(faults) => errors.extend(faults.into_iter().map(|f| RowError {
+                line,
+                field: f.field.into(),
+                reason: f.reason,
+            })),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+/// One bad field of one organisation.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct FieldError {
+    /// The column (or form field) at fault, one of [`HEADER`].
+    pub field: &'static str,
+    /// What is wrong and what to do.
+    pub reason: String,
+}
+
+/// Parses one organisation from its fields by column name (trimmed; "" when absent), as a
+/// file row or an edit form gives them. Returns whether the id was given, and the record; or
+/// every bad field.
+pub fn parse_fields<'a>(
+    get: impl Fn(&str) -> &'a str,
+) -> Result<(bool, (Organisation, OrganisationProfile)), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut err = |field: &'static str, reason: String| errors.push(FieldError { field, reason });
+    let name = get("name").to_owned();
+    if name.is_empty() {
+        err("name", "is empty; every organisation needs a name".into());
+    }
+    let kind = if get("kind").is_empty() {
+        err(
+            "kind",
+            "is empty; choose what kind of organisation it is".into(),
+        );
+        None
+    } else {
+        OrganisationKind::parse(get("kind"))
+            .map_err(|e| err("kind", e.to_string()))
+            .ok()
+    };
+    let ods = opt(get("ods_code"))
+        .map(|s| OdsCode::parse(&s).map_err(|e| err("ods_code", e.to_string())));
+    let gss = opt(get("gss_code"))
+        .map(|s| GssCode::parse(&s).map_err(|e| err("gss_code", e.to_string())));
+    let ch = opt(get("companies_house"))
+        .map(|s| parse_companies_house(&s).map_err(|e| err("companies_house", e.to_string())));
+    let charity = opt(get("charity_number"))
+        .map(|s| parse_charity_number(&s).map_err(|e| err("charity_number", e.to_string())));
+    let email = opt(get("email"));
+    if email.as_deref().is_some_and(|e| !e.contains('@')) {
+        err(
+            "email",
+            format!("{:?} is not an email address", get("email")),
+        );
+    }
+    let (ods, gss, ch, charity) = (
+        ods.and_then(Result::ok),
+        gss.and_then(Result::ok),
+        ch.and_then(Result::ok),
+        charity.and_then(Result::ok),
+    );
+    if kind.is_some_and(OrganisationKind::is_council) && gss.is_none() && get("gss_code").is_empty()
+    {
+        err("gss_code", "is empty; a council needs its GSS code".into());
+    }
+    let id_given = opt(get("id")).is_some();
+    let id = match opt(get("id")) {
+        Some(s) => OrganisationId::parse(&s)
+            .map_err(|e| err("id", e.to_string()))
+            .ok(),
+        None => Some(match (&ods, &gss) {
+            (Some(o), _) => OrganisationId::for_code(o.as_str()),
+            (None, Some(g)) => OrganisationId::for_code(g.as_str()),
+            (None, None) => OrganisationId::for_code(&format!("name:{}", name.to_lowercase())),
+        }),
+    };
+    match (id, kind) {
+        (Some(id), Some(kind)) if errors.is_empty() => Ok((
+            id_given,
+            (
                 Organisation {
                     id,
                     name,
@@ -162,13 +259,9 @@ pub fn parse(text: &str) -> Result<Vec<(Organisation, OrganisationProfile)>, Vec
                     companies_house: ch,
                     charity_number: charity,
                 },
-            ));
-        }
-    }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
+            ),
+        )),
+        _ => Err(errors),
     }
 }
 

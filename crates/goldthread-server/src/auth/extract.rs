@@ -171,6 +171,18 @@ pub fn csrf_field(user: &CurrentUser) -> Markup {
     html! { input type="hidden" name="csrf" value=(user.csrf_token.as_deref().unwrap_or("")); }
 }
 
+/// Ok if `sent` is the user's session CSRF token, otherwise a 403 (for forms [`CsrfForm`]
+/// cannot read, such as file uploads).
+pub(crate) fn check_csrf(user: &CurrentUser, sent: &str) -> Result<(), ApiError> {
+    let expected = user.csrf_token.as_deref().unwrap_or("");
+    if expected.is_empty() || !same_secret(sent, expected) {
+        return Err(ApiError::forbidden(
+            "the form's security token is missing or out of date: reload the page and try again",
+        ));
+    }
+    Ok(())
+}
+
 /// A form POST from the signed-in user, its `csrf` field checked against their session.
 pub struct CsrfForm<T> {
     /// Who sent it.
@@ -201,14 +213,8 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
             )
             .into_response());
         }
-        let sent = fields.get("csrf").map(String::as_str).unwrap_or("");
-        let expected = user.csrf_token.as_deref().unwrap_or("");
-        if expected.is_empty() || !same_secret(sent, expected) {
-            return Err(ApiError::forbidden(
-                "the form's security token is missing or out of date: reload the page and try again",
-            )
-            .into_response());
-        }
+        check_csrf(&user, fields.get("csrf").map(String::as_str).unwrap_or(""))
+            .map_err(IntoResponse::into_response)?;
         let form: T = serde_urlencoded::from_bytes(&bytes).map_err(|e| {
             ApiError::bad_request("invalid_form", format!("the form is not valid: {e}"))
                 .into_response()

@@ -31,6 +31,7 @@ use crate::AppState;
 
 pub use authorise::{authorise, deny_and_record, Intent, ReadCounts};
 pub use config::{AuthConfig, OidcClaim, OidcConfig};
+pub(crate) use extract::check_csrf;
 pub use extract::{csrf_field, CsrfForm, CurrentUser};
 pub use oidc::OidcCache;
 pub use pages::ClientAddress;

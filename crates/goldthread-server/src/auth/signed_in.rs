@@ -17,6 +17,8 @@ pub(crate) struct SignedIn {
     pub name: String,
     /// Their session's CSRF token, for the sign-out form.
     pub csrf: String,
+    /// Their roles, so a page can offer the links they may follow.
+    pub roles: Vec<goldthread_domain::sharing::RoleGrant>,
 }
 
 tokio::task_local! {
@@ -37,6 +39,7 @@ pub(crate) async fn layer(State(state): State<AppState>, req: Request, next: Nex
             who = user.csrf_token.clone().map(|csrf| SignedIn {
                 name: user.account.display_name.clone(),
                 csrf,
+                roles: user.account.roles.clone(),
             });
         }
     }

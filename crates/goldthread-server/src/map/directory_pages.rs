@@ -83,6 +83,9 @@ async fn directory(
         html! {
             h1 { "Service directory" }
             p.lead { "What partners already offer, so people are sent to the right place and nobody commissions what already exists." }
+            @if super::org_edit::signed_in_editor() {
+                p { a #upload-providers href="/organisations/upload" { "Upload providers from a spreadsheet" } }
+            }
             form.search-form method="get" action="/directory" role="search" {
                 div.form-group {
                     label for="text" { "Search for a service" }

@@ -8,7 +8,9 @@ mod directory_pages;
 mod ics_map;
 mod ics_pages;
 mod live_index;
+mod org_edit;
 mod org_pages;
+mod org_upload;
 mod oruk;
 mod search_index;
 

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use axum::extract::{Path, State};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use goldthread_domain::board::{BoardId, SeatCount};
 use goldthread_domain::directory::oruk::Organization;
@@ -21,6 +21,23 @@ use crate::{ApiError, AppState};
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/organisations/{id}", get(organisation))
+        .route(
+            "/organisations/{id}/edit",
+            get(super::org_edit::edit_form).post(super::org_edit::edit_save),
+        )
+        .route(
+            "/organisations/upload",
+            get(super::org_upload::form).post(super::org_upload::upload),
+        )
+        .route(
+            "/organisations/uploads/{id}",
+            get(super::org_upload::preview),
+        )
+        .route(
+            "/organisations/uploads/{id}/confirm",
+            post(super::org_upload::confirm),
+        )
+        .route("/organisations.csv", get(super::org_upload::export))
         .route("/boards/{id}", get(board))
 }
 
@@ -75,6 +92,8 @@ async fn organisation(
             boards.push((b, s));
         }
     }
+    let changes = store.organisation_changes(&id).await?;
+    let editor = super::org_edit::signed_in_editor();
     let oruk = Organization::new(&org, &profile);
     let functions = functions_section(&state, org.gss_code.as_ref())?;
     Ok(layout(
@@ -83,6 +102,7 @@ async fn organisation(
             span.caption { (kind_label(org.kind.as_str())) }
             h1 { (org.name) }
             @if !profile.description.is_empty() { p.lead { (profile.description) } }
+            @if editor { p { a #edit-organisation href={ "/organisations/" (org.id) "/edit" } { "Edit this organisation" } } }
             dl.summary-list {
                 @for i in &oruk.organization_identifiers {
                     div { dt { (i.identifier_type) } dd { (i.identifier) } }
@@ -108,6 +128,25 @@ async fn organisation(
                                 td { (s.person) }
                                 td { (s.role.label()) }
                                 td { @if s.voting { "Yes" } @else { "No" } }
+                            }
+                        }
+                    }
+                }
+            }
+            @if !changes.is_empty() {
+                h2 { "Changes" }
+                table #changes {
+                    thead { tr { th scope="col" { "When" } th scope="col" { "Who" } th scope="col" { "How" } th scope="col" { "What" } } }
+                    tbody {
+                        @for c in &changes {
+                            tr {
+                                td { (c.at) }
+                                td { (c.changed_by) }
+                                td { (c.how) }
+                                td { @for (i, f) in c.fields.iter().enumerate() {
+                                    @if i > 0 { "; " }
+                                    (super::org_edit::field_label(&f.field)) ": " @if f.old.is_empty() { "(none)" } @else { (f.old) } " → " @if f.new.is_empty() { "(none)" } @else { (f.new) }
+                                } }
                             }
                         }
                     }

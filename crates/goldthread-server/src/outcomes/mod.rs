@@ -13,8 +13,8 @@
 
 mod data;
 mod export;
-mod forms;
-mod manage;
+pub(crate) mod forms;
+pub(crate) mod manage;
 mod manage_objective;
 mod manage_outcome;
 mod panels;
