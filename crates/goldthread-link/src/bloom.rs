@@ -561,6 +561,9 @@ impl Prepared {
                         v => map[v as usize],
                     }));
                 }
+                if left.options.balanced {
+                    mark_balanced(&mut entries, left.options.bits);
+                }
                 let frequency = frequencies(&values, entries.len());
                 Ok(PreparedField {
                     spec: spec.clone(),
@@ -593,6 +596,65 @@ impl Prepared {
             given_block_keys: Some(given_block_keys),
             name_pair,
         })
+    }
+}
+
+/// Pairs of distinct filters compared to estimate a field's mean weight.
+const WEIGHT_SAMPLE: usize = 4096;
+
+/// Marks a field's balanced filters (`keys[1] = 1`) and gives each the
+/// field's mean original weight (`keys[0]`), so that [`crate::compare::dice`]
+/// puts them on the plain Dice scale.
+///
+/// Two unrelated filters of weight `w` in `bits` bits differ in
+/// `2w(1 - w / bits)` bits on average (half that of their balanced forms),
+/// so the mean distance over a deterministic sample of pairs of distinct
+/// filters gives `w`. Only the field's mean is estimated: the hub learns
+/// nothing about any one value's weight, which balancing hides.
+fn mark_balanced(entries: &mut [crate::prepare::Entry], bits: usize) {
+    let n = entries.len();
+    let mut sum = 0.0;
+    let mut count = 0usize;
+    if n >= 2 {
+        // Stepping by a stride coprime with n visits pairs spread over the field.
+        let stride = (n / 2 + 1..n).find(|s| gcd(*s, n) == 1).unwrap_or(1);
+        for k in 0..WEIGHT_SAMPLE.min(n * (n - 1) / 2) {
+            let i = k % n;
+            let j = (i + stride * (1 + k / n)) % n;
+            if i == j {
+                continue;
+            }
+            let (a, b) = (&entries[i].parts[0].bits, &entries[j].parts[0].bits);
+            let differ: u32 = a
+                .iter()
+                .zip(b.iter())
+                .map(|(x, y)| (x ^ y).count_ones())
+                .sum();
+            sum += f64::from(differ) / 2.0;
+            count += 1;
+        }
+    }
+    let l = bits as f64;
+    // With no pairs to learn from, assume a filter an eighth full.
+    let mean_distance = if count == 0 {
+        2.0 * l / 8.0 * (1.0 - 1.0 / 8.0)
+    } else {
+        sum / count as f64
+    };
+    let w = l / 2.0 * (1.0 - (1.0 - 2.0 * mean_distance / l).max(0.0).sqrt());
+    let w = w.round().max(1.0) as u64;
+    for e in entries {
+        for p in e.parts.iter_mut() {
+            p.keys = [w, 1, 0];
+        }
+    }
+}
+
+fn gcd(a: usize, b: usize) -> usize {
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
     }
 }
 
@@ -679,5 +741,46 @@ mod tests {
             let ones: u32 = h.filter(name).iter().map(|w| w.count_ones()).sum();
             assert_eq!(ones, 256);
         }
+    }
+
+    #[test]
+    fn balanced_filters_are_compared_on_the_plain_dice_scale() {
+        use crate::prepare::Entry;
+        let s = Secret::new(b"0123456789abcdef0123").unwrap();
+        let plain = EncodeOptions::default();
+        let bal = EncodeOptions {
+            balanced: true,
+            ..plain
+        };
+        let names: Vec<String> = crate::synth_names::SURNAMES
+            .iter()
+            .filter(|n| !n.starts_with("thom"))
+            .map(|n| n.to_lowercase())
+            .chain(["thompson".to_string(), "thomson".to_string()])
+            .collect();
+        let entries = |o: &EncodeOptions| -> Vec<Entry> {
+            let h = hasher(&s, FieldKind::Surname, o);
+            names
+                .iter()
+                .map(|n| Entry {
+                    parts: vec![part(h.filter(n))],
+                })
+                .collect()
+        };
+        let p = entries(&plain);
+        let mut b = entries(&bal);
+        mark_balanced(&mut b, bal.bits);
+        let d = |e: &[Entry], i: usize, j: usize| dice(&e[i].parts[0], &e[j].parts[0]);
+        let (x, y) = (names.len() - 2, names.len() - 1);
+        // A one-letter typo: close on both scales.
+        assert!(
+            (d(&p, x, y) - d(&b, x, y)).abs() < 0.05,
+            "{} vs {}",
+            d(&p, x, y),
+            d(&b, x, y)
+        );
+        // Unrelated names stay low rather than crowding into the top bands.
+        assert!(d(&b, x, 1) < 0.5, "unrelated balanced dice {}", d(&b, x, 1));
+        assert!((d(&p, x, 1) - d(&b, x, 1)).abs() < 0.15);
     }
 }

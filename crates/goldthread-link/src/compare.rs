@@ -417,20 +417,35 @@ fn compare_postcodes(a: &Part, b: &Part) -> u8 {
     }
 }
 
-/// Dice coefficient of two Bloom filters; popcounts are in `keys[0]`.
+/// Dice coefficient of two Bloom filters, written as `1 - H / (wa + wb)`
+/// with `H` the Hamming distance and `w` the weights, in `keys[0]`.
+///
+/// Balanced filters (marked by `keys[1] == 1`) hold a filter and its
+/// permuted complement, so every one has the same weight and their raw
+/// Dice is `1 - H / bits`, which crowds every pair into the top bands: a
+/// typo and two unrelated values look alike. There `H` is half the
+/// Hamming distance of the stored filters (that of the originals) and
+/// `keys[0]` holds the field's mean original weight, estimated once per
+/// field from random pairs (no single filter's weight is recovered), which
+/// puts balanced pairs on the plain Dice scale the bands are set for.
 #[inline]
 pub fn dice(a: &Part, b: &Part) -> f64 {
-    let common: u32 = a
+    let differ: u32 = a
         .bits
         .iter()
         .zip(b.bits.iter())
-        .map(|(x, y)| (x & y).count_ones())
+        .map(|(x, y)| (x ^ y).count_ones())
         .sum();
     let total = a.keys[0] + b.keys[0];
     if total == 0 {
         return 0.0;
     }
-    2.0 * f64::from(common) / total as f64
+    let h = if a.keys[1] == 1 {
+        f64::from(differ) / 2.0
+    } else {
+        f64::from(differ)
+    };
+    (1.0 - h / total as f64).max(0.0)
 }
 
 fn compare_bits(kind: FieldKind, a: &Part, b: &Part) -> u8 {

@@ -92,7 +92,14 @@ pub struct Scheme {
     pub bits: usize,
     /// Whether filters are balanced (the filter and its permuted complement).
     pub balanced: bool,
+    /// How rows are laid out into fields ([`LAYOUT`] for encodings made now; 0 for those made
+    /// before it was recorded, whose fields were shifted by one column and cannot be linked).
+    #[serde(default)]
+    pub layout: u32,
 }
+
+/// The current row layout: each identity column encoded into the field of its own name.
+pub const LAYOUT: u32 = 1;
 
 /// One row's encodings as stored: its line in the upload and the encodings as JSON text
 /// (one Bloom filter per compared field, keyed blocking tokens per rule and level).
@@ -147,13 +154,14 @@ pub fn encode_rows(
         fingerprint: secret.fingerprint(),
         bits: SETTINGS.bits,
         balanced: SETTINGS.balanced,
+        layout: LAYOUT,
     };
     if rows.is_empty() {
         return Ok((scheme, Vec::new()));
     }
-    let mut header = vec!["row"];
-    header.extend(IDENTITY_COLUMNS);
-    let mut table = Table::new(header.iter().map(|h| (*h).to_owned()).collect());
+    // A table's header names its cells only (its row id is kept apart), so the identity
+    // columns line up with the cells pushed below.
+    let mut table = Table::new(IDENTITY_COLUMNS.iter().map(|h| (*h).to_owned()).collect());
     for (line, who) in rows {
         let nhs = who
             .nhs_number
@@ -313,6 +321,12 @@ pub fn link(
     right: &EncodedDataset,
     threshold: f64,
 ) -> Result<Outcome, LinkageError> {
+    if let Some(old) = [left, right].iter().find(|d| d.scheme.layout != LAYOUT) {
+        return Err(LinkageError::SchemeMismatch(format!(
+            "a dataset was encoded with row layout {}, the current one is {LAYOUT}",
+            old.scheme.layout
+        )));
+    }
     if left.scheme != right.scheme {
         let why = if left.scheme.fingerprint != right.scheme.fingerprint {
             "different secrets"
