@@ -74,7 +74,10 @@ const PROGRAMME_CACHE_TTL: Duration = Duration::from_secs(5);
 
 /// Programme definitions by id, each with the time it was read.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct ProgrammeCache(Arc<Mutex<HashMap<ProgrammeId, (Instant, Arc<Programme>)>>>);
+pub(crate) struct ProgrammeCache(Arc<Mutex<HashMap<ProgrammeId, Kept>>>);
+
+/// A definition and when it was read.
+type Kept = (Instant, Arc<Programme>);
 
 impl ProgrammeCache {
     fn get(&self, id: &ProgrammeId) -> Option<Arc<Programme>> {
