@@ -144,7 +144,7 @@ fn keep_absent(record: &mut Record, before: &Record, absent: &[String]) {
     for column in absent {
         match column.as_str() {
             "ods_code" => o.ods_code = bo.ods_code.clone(),
-            "gss_code" => o.gss_code = bo.gss_code.clone(),
+            "gss_code" => o.gss_code = bo.gss_code,
             "description" => p.description = bp.description.clone(),
             "website" => p.website = bp.website.clone(),
             "email" => p.email = bp.email.clone(),

@@ -87,11 +87,12 @@ pub(super) async fn form(user: CurrentUser) -> Result<Markup, ApiError> {
     Ok(upload_page(&user, &[], None))
 }
 
+/// A spreadsheet row's cells, or why it cannot be read.
+type SheetRow = Result<Vec<String>, String>;
+
 /// The first sheet of an .xlsx workbook as a header and rows of cells, and how many rows above
 /// the header the sheet leaves empty (so rows are numbered as the spreadsheet numbers them).
-fn xlsx_table(
-    bytes: Vec<u8>,
-) -> Result<(Vec<String>, Vec<Result<Vec<String>, String>>, u64), String> {
+fn xlsx_table(bytes: Vec<u8>) -> Result<(Vec<String>, Vec<SheetRow>, u64), String> {
     let mut book: Xlsx<_> =
         Xlsx::new(Cursor::new(bytes)).map_err(|e| format!("the workbook cannot be read: {e}"))?;
     let sheet = book
