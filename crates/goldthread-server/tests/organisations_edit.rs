@@ -553,7 +553,9 @@ async fn signed_out_and_unauthorised_users_are_refused(backend: Backend) {
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status().as_u16(), 401);
+    // Signed out, a form post is sent to sign in like any page, and changes nothing.
+    assert_eq!(r.status().as_u16(), 303);
+    assert!(location(&r).unwrap().starts_with("/sign-in"));
     let (content_type, body) = multipart("", "x.csv", b"name,kind\nTaken over,vcse\n");
     let r = anonymous
         .post(app.url(UPLOAD))
@@ -562,7 +564,8 @@ async fn signed_out_and_unauthorised_users_are_refused(backend: Backend) {
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status().as_u16(), 401);
+    assert_eq!(r.status().as_u16(), 303);
+    assert!(location(&r).unwrap().starts_with("/sign-in"));
 
     for role in ["analyst", "viewer", "ig-lead", "case-worker"] {
         let c = sign_in(&app, &email(role, "icb")).await;
