@@ -28,69 +28,72 @@ fn record_from_row(row: &AnyRow) -> Result<OrganisationRecord, StoreError> {
     Ok((org, profile))
 }
 
+/// The columns an upsert may change on an existing organisation.
+const UPDATABLE: [&str; 10] = [
+    "name",
+    "kind",
+    "ods_code",
+    "gss_code",
+    "description",
+    "website",
+    "email",
+    "phone",
+    "companies_house",
+    "charity_number",
+];
+
+/// Creates an organisation or updates everything about it.
 pub(crate) async fn upsert(
     tx: &mut Transaction<'_, Any>,
-    (o, p): &OrganisationRecord,
+    record: &OrganisationRecord,
     at: &str,
 ) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO organisations (id, name, kind, ods_code, gss_code, description, website, \
-         email, phone, companies_house, charity_number, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) \
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, \
-         ods_code = excluded.ods_code, gss_code = excluded.gss_code, \
-         description = excluded.description, website = excluded.website, email = excluded.email, \
-         phone = excluded.phone, companies_house = excluded.companies_house, \
-         charity_number = excluded.charity_number, updated_at = excluded.updated_at",
-    )
-    .bind(o.id.to_string())
-    .bind(o.name.as_str())
-    .bind(o.kind.as_str())
-    .bind(o.ods_code.as_ref().map(OdsCode::to_string))
-    .bind(o.gss_code.as_ref().map(GssCode::to_string))
-    .bind(p.description.as_str())
-    .bind(p.website.as_deref())
-    .bind(p.email.as_deref())
-    .bind(p.phone.as_deref())
-    .bind(p.companies_house.as_deref())
-    .bind(p.charity_number.as_deref())
-    .bind(at)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    upsert_setting(tx, record, at, |_| true).await
 }
 
 /// Creates an organisation or updates its name, codes and profile, leaving an existing one's
-/// kind as it is (for sources such as Open Referral UK that have no kinds).
+/// kind (and phone) as it is (for sources such as Open Referral UK that have no kinds).
 pub(crate) async fn upsert_keeping_kind(
+    tx: &mut Transaction<'_, Any>,
+    record: &OrganisationRecord,
+    at: &str,
+) -> Result<(), StoreError> {
+    upsert_setting(tx, record, at, |c| c != "kind" && c != "phone").await
+}
+
+/// Inserts the organisation, or on conflict sets the [`UPDATABLE`] columns `set` keeps.
+async fn upsert_setting(
     tx: &mut Transaction<'_, Any>,
     (o, p): &OrganisationRecord,
     at: &str,
+    set: impl Fn(&str) -> bool,
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    let updates: String = UPDATABLE
+        .iter()
+        .filter(|c| set(c))
+        .map(|c| format!("{c} = excluded.{c}, "))
+        .collect();
+    let sql = format!(
         "INSERT INTO organisations (id, name, kind, ods_code, gss_code, description, website, \
          email, phone, companies_house, charity_number, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) \
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, \
-         ods_code = excluded.ods_code, gss_code = excluded.gss_code, \
-         description = excluded.description, website = excluded.website, email = excluded.email, \
-         companies_house = excluded.companies_house, \
-         charity_number = excluded.charity_number, updated_at = excluded.updated_at",
-    )
-    .bind(o.id.to_string())
-    .bind(o.name.as_str())
-    .bind(o.kind.as_str())
-    .bind(o.ods_code.as_ref().map(OdsCode::to_string))
-    .bind(o.gss_code.as_ref().map(GssCode::to_string))
-    .bind(p.description.as_str())
-    .bind(p.website.as_deref())
-    .bind(p.email.as_deref())
-    .bind(p.phone.as_deref())
-    .bind(p.companies_house.as_deref())
-    .bind(p.charity_number.as_deref())
-    .bind(at)
-    .execute(&mut **tx)
-    .await?;
+         ON CONFLICT (id) DO UPDATE SET {updates}updated_at = excluded.updated_at"
+    );
+    sqlx::query(&sql)
+        .bind(o.id.to_string())
+        .bind(o.name.as_str())
+        .bind(o.kind.as_str())
+        .bind(o.ods_code.as_ref().map(OdsCode::to_string))
+        .bind(o.gss_code.as_ref().map(GssCode::to_string))
+        .bind(p.description.as_str())
+        .bind(p.website.as_deref())
+        .bind(p.email.as_deref())
+        .bind(p.phone.as_deref())
+        .bind(p.companies_house.as_deref())
+        .bind(p.charity_number.as_deref())
+        .bind(at)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
